@@ -1,0 +1,271 @@
+"""The plain data the checker passes between its stages.
+
+Loading (``markdown``, ``registry``, ``config``) produces these objects, rules read them and
+yield ``Finding`` objects, reporters print findings. Nothing here imports the rest of the
+package, so every stage can depend on this module and on nothing else of ours.
+
+Lines and columns are 1-based everywhere, as editors and GitHub annotations count them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How much a finding matters; ``error`` fails the check."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe; used to compare against a ``fail-on`` threshold."""
+        return {"error": 3, "warning": 2, "notice": 1}[self.value]
+
+
+@dataclass(slots=True, frozen=True)
+class Link:
+    """One link written in the page."""
+
+    url: str
+    """The destination as written (reference links resolved to their definition)."""
+    text: str
+    """The visible text of the link, markup stripped; the URL itself for bare links."""
+    line: int
+    """Source line of the link (1-based)."""
+    column: int | None = None
+    """Source column where the link starts (1-based), when it can be located."""
+    kind: str = "inline"
+    """How it was written: inline, reference, autolink, bare, html."""
+    title: str | None = None
+    """The optional link title (``[x](url "title")``)."""
+
+
+@dataclass(slots=True)
+class Cell:
+    """One cell of a table row."""
+
+    raw: str
+    """The cell's source text between its pipes, stripped of surrounding blanks."""
+    text: str
+    """The cell as a reader sees it: markup removed, ``<br>`` as a space, blanks folded."""
+    line: int
+    """Source line of the cell (1-based)."""
+    column: int
+    """Source column of the first character of ``raw`` (1-based)."""
+    links: list[Link] = field(default_factory=list)
+    """Links written inside the cell, in source order."""
+
+
+@dataclass(slots=True)
+class Row:
+    """One row of a table: the header row or a body row."""
+
+    line: int
+    """Source line of the row (1-based)."""
+    cells: list[Cell]
+    """The cells as written on the line (not padded or cut to the header's width)."""
+    raw: str
+    """The full source line."""
+
+    def cell(self, index: int) -> Cell | None:
+        """The cell at ``index``, or ``None`` when the row is too short."""
+        return self.cells[index] if 0 <= index < len(self.cells) else None
+
+
+@dataclass(slots=True)
+class Table:
+    """A table in the page (a Markdown pipe table or an HTML ``<table>``)."""
+
+    index: int
+    """Position among the page's tables, from 0."""
+    header: Row
+    """The header row (for a table with an empty header row, the first body row)."""
+    rows: list[Row]
+    """The body rows, in source order."""
+    line: int
+    """Line of the header row."""
+    end_line: int
+    """Last line of the table."""
+    heading: str | None = None
+    """Text of the nearest heading above the table, if any."""
+    html: bool = False
+    """True for a raw HTML ``<table>``: its cells have no pipes to count."""
+
+    @property
+    def width(self) -> int:
+        """Number of columns, from the header."""
+        return len(self.header.cells)
+
+
+@dataclass(slots=True)
+class DateLine:
+    """Where the page states its effective (last updated) date."""
+
+    label: str
+    """The label as written, e.g. ``Effective date`` or ``Last updated``."""
+    value: str
+    """The date text as written, e.g. ``2021-05-02`` or ``March 3, 2024``."""
+    line: int
+    """Source line of the date value (1-based)."""
+    column: int
+    """Source column where ``value`` starts (1-based)."""
+    source: str = "body"
+    """``body`` for a line in the text, ``front-matter`` for a front-matter key."""
+
+
+@dataclass(slots=True)
+class Heading:
+    """A section heading (Markdown ``#`` or HTML ``<hN>``)."""
+
+    level: int
+    text: str
+    line: int
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed page: what the rules read."""
+
+    path: str
+    """Path as given by the user (used in findings)."""
+    text: str
+    """The decoded text (BOM removed, line endings kept)."""
+    lines: list[str]
+    """The text split into lines without their endings; ``lines[n - 1]`` is line n."""
+    front_matter: dict[str, Any] | None = None
+    """Parsed YAML front matter, or ``None`` when there is none or it is not a mapping."""
+    front_matter_lines: tuple[int, int] | None = None
+    """First and last line of the front-matter block, fences included."""
+    front_matter_error: str | None = None
+    """Why the front matter could not be read, when it could not."""
+    tables: list[Table] = field(default_factory=list)
+    """Every table in the page, in source order."""
+    links: list[Link] = field(default_factory=list)
+    """Every link in the page, in source order."""
+    headings: list[Heading] = field(default_factory=list)
+    """Every heading in the page, in source order."""
+    dates: list[DateLine] = field(default_factory=list)
+    """Every candidate effective-date statement, best first."""
+
+    @property
+    def date(self) -> DateLine | None:
+        """The page's effective date statement, if it has one."""
+        return self.dates[0] if self.dates else None
+
+
+@dataclass(slots=True)
+class RegistryEntry:
+    """One subprocessor in the canonical registry."""
+
+    name: str
+    url: str
+    location: str
+    description: str
+    line: int
+    """Line of the entry in the registry file (1-based)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """The optional fields (id, legal_entity, purpose, added, status, notes, …)."""
+
+    def field_value(self, name: str) -> str | None:
+        """A comparable field by name (``name``, ``url``, ``location``, ``description``)."""
+        if name in ("name", "url", "location", "description"):
+            return str(getattr(self, name))
+        value = self.extra.get(name)
+        return None if value is None else str(value)
+
+
+@dataclass(slots=True)
+class Registry:
+    """The canonical list of subprocessors."""
+
+    path: str
+    """Where it was read from (file path or URL)."""
+    entries: list[RegistryEntry]
+    privacy_policy: str | None = None
+    effective_date: str | None = None
+    effective_date_line: int | None = None
+
+
+@dataclass(slots=True)
+class Finding:
+    """One problem found in a document (or in how it relates to the registry)."""
+
+    path: str
+    """File the finding is about, as given by the user."""
+    line: int | None
+    """1-based line; ``None`` only when the problem has no place (e.g. a missing table)."""
+    column: int | None
+    """1-based column, when known."""
+    rule: str
+    """Stable kebab-case rule id, e.g. ``field-mismatch``."""
+    severity: Severity
+    """Stamped by the engine from the config, not chosen by the rule."""
+    message: str
+    """What is wrong and what is expected, in one sentence or two."""
+    suggestion: str | None = None
+    """The replacement text or action that fixes it, when one is known."""
+    end_line: int | None = None
+    end_column: int | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    """Machine-readable details (expected/actual values, vendor name) for reporters."""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line or 0, self.column or 0, self.rule)
+
+
+class Verdict(str, Enum):
+    """What the live link check concluded about one URL."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    """Permanently moved: works, but the page should name the new URL."""
+    BROKEN = "broken"
+    """Definitely gone: 404, 410 or another 4xx after the GET fallback."""
+    UNREACHABLE = "unreachable"
+    """No answer we can trust: DNS failure, timeout, 5xx after retries."""
+    BLOCKED = "blocked"
+    """Refused by the network guard (private address) before any request."""
+    EXCLUDED = "excluded"
+    """Skipped by a configured pattern."""
+
+
+@dataclass(slots=True)
+class LinkResult:
+    """The live check of one URL (each URL is checked once per run)."""
+
+    url: str
+    verdict: Verdict
+    status: int | None = None
+    """Last HTTP status received, if any."""
+    final_url: str | None = None
+    """Where redirects ended, when they moved the URL."""
+    attempts: int = 0
+    """Requests sent for this URL, redirect hops and retries included."""
+    seconds: float = 0.0
+    error: str | None = None
+    """Why it failed, in words (timeout, DNS, refused by the guard …)."""
+    lines: list[tuple[str, int]] = field(default_factory=list)
+    """Where the URL is written: (path, line) pairs."""
+    from_cache: bool = False
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """Everything one run found, handed to a reporter."""
+
+    findings: list[Finding] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    """Paths of the documents checked."""
+    vendors: int = 0
+    """Rows of subprocessor tables checked, across documents."""
+    links: list[LinkResult] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Things the user should know that are not findings (e.g. rules skipped)."""
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
