@@ -254,6 +254,20 @@ class LinkResult:
     from_cache: bool = False
 
 
+@dataclass(slots=True, frozen=True)
+class RuleInfo:
+    """What reporters need to know about a rule (SARIF rule objects, doc links)."""
+
+    id: str
+    summary: str
+    """One line: what the rule checks."""
+    description: str
+    """The rule's full user documentation (its module docstring)."""
+    default_severity: Severity
+    help_uri: str | None = None
+    """Link to the rule's section of the rule reference."""
+
+
 @dataclass(slots=True)
 class CheckResult:
     """Everything one run found, handed to a reporter."""
@@ -266,6 +280,8 @@ class CheckResult:
     links: list[LinkResult] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     """Things the user should know that are not findings (e.g. rules skipped)."""
+    rules: list[RuleInfo] = field(default_factory=list)
+    """The rules that ran, for reporters that describe them (SARIF)."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -1,0 +1,14 @@
+"""Reporters turn a ``CheckResult`` into output on a stream.
+
+Each reporter is a function ``(result, stream) -> None`` registered by name in ``REPORTERS``;
+the CLI picks one with ``--format``. Reporters never decide what is wrong, only how it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from checker.model import CheckResult
+
+Reporter = Callable[[CheckResult, TextIO], None]
