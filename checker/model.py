@@ -10,11 +10,11 @@ Lines and columns are 1-based everywhere, as editors and GitHub annotations coun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters; ``error`` fails the check."""
 
     ERROR = "error"
@@ -218,7 +218,7 @@ class Finding:
         return (self.path, self.line or 0, self.column or 0, self.rule)
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """What the live link check concluded about one URL."""
 
     OK = "ok"

@@ -1,0 +1,152 @@
+"""The command line: ``subprocessor-check check|rules``.
+
+``run(argv)`` returns the exit code and never calls ``sys.exit``; ``main`` does. Exit codes:
+0 no error finding, 1 error findings, 2 the check could not run (bad usage, a missing or
+invalid file), with one line on stderr that names the file and the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from checker import __version__
+from checker.config import find_config, load_config
+from checker.engine import RunOptions, active_rules
+from checker.engine import run as run_check
+from checker.errors import InputError
+from checker.model import CheckResult, Severity
+from checker.reporters import REPORTERS, Reporter, text
+from checker.rules import RULES, summary
+
+FORMATS = (*REPORTERS, "auto")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="subprocessor-check",
+        description="Check a public data-subprocessors page against its registry and policy.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser(
+        "check",
+        help="check pages (default: the documents in .subprocessor-check.yml)",
+        description="Check pages against the registry and the policy rules.",
+    )
+    check.add_argument("documents", nargs="*", metavar="DOC", help="Markdown page(s) to check")
+    check.add_argument(
+        "--registry", "-r", metavar="FILE|URL", help="registry YAML (path or https URL)"
+    )
+    check.add_argument(
+        "--config",
+        "-c",
+        metavar="FILE",
+        help="config file (default: .subprocessor-check.yml in the current directory)",
+    )
+    check.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default="text",
+        help="output format (auto: github inside GitHub Actions, else text)",
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in text output (auto: on a terminal, unless NO_COLOR is set)",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help="token for fetching an https registry (default: $GITHUB_TOKEN)",
+    )
+
+    commands.add_parser("rules", help="list the rules", description="List the rules.")
+    return parser
+
+
+def _reporter(name: str, color: str) -> Reporter:
+    if name == "auto":
+        name = (
+            "github"
+            if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in REPORTERS
+            else "text"
+        )
+    if name == "text":
+        return functools.partial(text.report, color=text.use_color(sys.stdout, color))
+    return REPORTERS[name]
+
+
+def _list_rules(stream: TextIO) -> int:
+    width = max(len(rule_id) for rule_id in RULES)
+    for rule_id, module in RULES.items():
+        stream.write(f"{rule_id:<{width}}  {module.SEVERITY.value:<7}  {summary(module)}\n")
+    return 0
+
+
+def run(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the command line; returns the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        err.write(f"{exc}\n")
+        return 2
+    if args.command == "rules":
+        return _list_rules(out)
+    if args.command != "check":
+        parser.print_help(err)
+        return 2
+    try:
+        config_path = args.config or find_config()
+        config = load_config(config_path)
+        active_rules(config)  # config errors first, before any file is read
+        options = RunOptions(
+            documents=list(args.documents),
+            registry=args.registry,
+            token=args.token or os.environ.get("GITHUB_TOKEN") or None,
+        )
+        result = run_check(config, options)
+    except InputError as exc:
+        err.write(f"subprocessor-check: {exc}\n")
+        return 2
+    _reporter(args.format, args.color)(result, out)
+    return exit_code(result, args.fail_on)
+
+
+def exit_code(result: CheckResult, fail_on: str) -> int:
+    """1 when a finding is at least as severe as ``fail_on``, else 0."""
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on).rank
+    return 1 if any(f.severity.rank >= threshold for f in result.findings) else 0
+
+
+def main() -> None:
+    sys.exit(run())

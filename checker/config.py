@@ -1,0 +1,229 @@
+"""Load ``.subprocessor-check.yml``; every setting has a default, so no file is needed.
+
+The file is validated by the shipped JSON Schema (unknown keys are errors, with their
+line). Page-level settings (``compare``, ``table``, ``columns``, ``date`` …) may be set at
+the top level and overridden per document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from checker import yamlfile
+from checker.errors import InputError
+from checker.model import Severity
+from checker.validation import validate
+
+CONFIG_NAMES = (".subprocessor-check.yml", ".subprocessor-check.yaml")
+FIELDS = ("name", "url", "location", "description")
+
+
+@dataclass(slots=True)
+class TableSettings:
+    """Which table is the subprocessor list."""
+
+    index: int | None = None
+    """Position of the table among the page's tables, from 0."""
+    heading: str | None = None
+    """Text of the heading the table sits under."""
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    """Header texts per field, used before the built-in synonyms."""
+
+
+@dataclass(slots=True)
+class DateSettings:
+    """How the page states its effective date."""
+
+    labels: list[str] = field(default_factory=list)
+    """Extra label patterns besides the built-in ones."""
+    formats: list[str] = field(default_factory=lambda: ["iso"])
+    """Accepted formats: iso, month-day-year, day-month-year or strftime patterns."""
+
+
+@dataclass(slots=True)
+class DocumentSettings:
+    """Settings of one page."""
+
+    path: str
+    """Path as written in the config or on the command line."""
+    compare: list[str] = field(default_factory=lambda: list(FIELDS))
+    """Fields compared with the registry."""
+    required_columns: list[str] = field(default_factory=lambda: ["name", "location", "description"])
+    table: TableSettings = field(default_factory=TableSettings)
+    date: DateSettings = field(default_factory=DateSettings)
+    privacy_policy: str | None = None
+    """Privacy-policy URL the page must link to; falls back to the registry's."""
+
+
+@dataclass(slots=True)
+class RuleSettings:
+    """A rule's enablement and severity as configured (``None`` = the rule's default)."""
+
+    enabled: bool = True
+    severity: Severity | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class LinkSettings:
+    """Settings of the live link check (``links`` in the config)."""
+
+    mode: str = "none"
+    concurrency: int | None = None
+    per_host: int | None = None
+    timeout: float | None = None
+    retries: int | None = None
+    budget: float | None = None
+    allow_private: bool = False
+    exclude: list[str] = field(default_factory=list)
+    accept: dict[str, list[int]] = field(default_factory=dict)
+    cache: str | None = None
+    cache_ttl: float | None = None
+    unreachable: Severity = Severity.WARNING
+
+
+@dataclass(slots=True)
+class Config:
+    """The whole configuration."""
+
+    path: str | None = None
+    """Where it was read from; ``None`` when running on defaults."""
+    base_dir: Path = field(default_factory=Path)
+    """Directory that relative paths in the file are resolved against."""
+    registry: str | None = None
+    documents: list[DocumentSettings] = field(default_factory=list)
+    defaults: DocumentSettings = field(default_factory=lambda: DocumentSettings(path=""))
+    """Page-level settings for documents named on the command line."""
+    rules: dict[str, RuleSettings] = field(default_factory=dict)
+    links: LinkSettings = field(default_factory=LinkSettings)
+    count_description_changes: bool = True
+    max_document_bytes: int = 10 * 1024 * 1024
+    rule_lines: dict[str, int] = field(default_factory=dict)
+    """Line of each rule's key under ``rules``, for messages about it."""
+
+    def document(self, path: str) -> DocumentSettings:
+        """Settings for a page: its own entry when the config lists it, else the defaults."""
+        wanted = Path(path).resolve()
+        for doc in self.documents:
+            if (self.base_dir / doc.path).resolve() == wanted:
+                return replace(doc, path=path)
+        return replace(self.defaults, path=path)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The config file in ``start`` (default: the current directory), if there is one."""
+    folder = start or Path.cwd()
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read and validate a config file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    shown = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError(shown, "is a directory, not a config file")
+        text = p.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except FileNotFoundError:
+        raise InputError(shown, "no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(shown, "is not valid UTF-8") from None
+    except PermissionError:
+        raise InputError(shown, "permission denied") from None
+    except OSError as exc:
+        raise InputError(shown, exc.strerror or str(exc)) from None
+    return parse_config(text, shown, base_dir=p.resolve().parent)
+
+
+def parse_config(text: str, shown: str, base_dir: Path | None = None) -> Config:
+    """Build a ``Config`` from YAML text."""
+    try:
+        data, positions = yamlfile.load(text)
+    except yamlfile.YamlError as exc:
+        raise InputError(shown, f"invalid config: {exc.message}", exc.line) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(shown, "invalid config: the file must be a mapping of settings", 1)
+    validate(data, "config", positions, shown, "config")
+
+    defaults = _page_settings(data, DocumentSettings(path=""))
+    documents = []
+    for item in data.get("documents", []):
+        if isinstance(item, str):
+            documents.append(replace(defaults, path=item))
+        else:
+            documents.append(replace(_page_settings(item, defaults), path=item["path"]))
+    rules = {rule_id: _rule_settings(value) for rule_id, value in data.get("rules", {}).items()}
+    return Config(
+        path=shown,
+        base_dir=base_dir or Path.cwd(),
+        registry=data.get("registry"),
+        documents=documents,
+        defaults=defaults,
+        rules=rules,
+        links=_link_settings(data.get("links", {})),
+        count_description_changes=data.get("date_change", {}).get(
+            "count_description_changes", True
+        ),
+        max_document_bytes=data.get("max_document_bytes", 10 * 1024 * 1024),
+        rule_lines={
+            rule_id: line
+            for rule_id in data.get("rules", {})
+            if (line := positions.line_of(("rules", rule_id))) is not None
+        },
+    )
+
+
+def _page_settings(data: dict[str, Any], base: DocumentSettings) -> DocumentSettings:
+    table = base.table
+    if "table" in data or "columns" in data:
+        columns = dict(table.columns)
+        for key, value in data.get("columns", {}).items():
+            columns[key] = [value] if isinstance(value, str) else list(value)
+        table = TableSettings(
+            index=data.get("table", {}).get("index", table.index),
+            heading=data.get("table", {}).get("heading", table.heading),
+            columns=columns,
+        )
+    date = base.date
+    if "date" in data:
+        date = DateSettings(
+            labels=data["date"].get("labels", date.labels),
+            formats=data["date"].get("formats", date.formats),
+        )
+    return DocumentSettings(
+        path=base.path,
+        compare=data.get("compare", base.compare),
+        required_columns=data.get("required_columns", base.required_columns),
+        table=table,
+        date=date,
+        privacy_policy=data.get("privacy_policy", base.privacy_policy),
+    )
+
+
+def _rule_settings(value: str | dict[str, Any]) -> RuleSettings:
+    if isinstance(value, str):
+        if value == "off":
+            return RuleSettings(enabled=False)
+        return RuleSettings(severity=Severity(value))
+    options = {k: v for k, v in value.items() if k not in ("severity", "enabled")}
+    severity = Severity(value["severity"]) if "severity" in value else None
+    return RuleSettings(enabled=value.get("enabled", True), severity=severity, options=options)
+
+
+def _link_settings(data: dict[str, Any]) -> LinkSettings:
+    settings = LinkSettings()
+    for key, value in data.items():
+        if key == "unreachable":
+            value = Severity(value)
+        setattr(settings, key, value)
+    return settings

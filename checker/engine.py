@@ -1,0 +1,183 @@
+"""The check pipeline: load → find tables → run rules → stamp findings.
+
+Faces (the CLI, the action) build a ``Config`` and ``RunOptions`` and call ``run``; it
+returns a ``CheckResult`` for a reporter or raises ``InputError`` when the check cannot run.
+The engine, not the rule, decides a finding's rule id, severity and path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from checker import markdown
+from checker.config import Config, DocumentSettings
+from checker.errors import InputError
+from checker.matching import match
+from checker.model import CheckResult, Document, Finding, Registry, RuleInfo, Severity
+from checker.registry import is_remote, load_registry
+from checker.rules import RULES, description, summary
+from checker.rules.base import RuleContext
+from checker.tables import find_tables
+
+
+@dataclass(slots=True)
+class ActiveRule:
+    """A rule as this run applies it."""
+
+    module: ModuleType
+    severity: Severity
+    options: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.module.ID)
+
+
+@dataclass(slots=True)
+class RunOptions:
+    """What the face asked for, on top of the config."""
+
+    documents: list[str] = field(default_factory=list)
+    """Pages named on the command line; empty means the config's documents."""
+    registry: str | None = None
+    """Registry path or URL given on the command line (overrides the config's)."""
+    token: str | None = None
+    """Sent when fetching an https registry."""
+    rule_doc_base: str | None = None
+    """URL of the rule reference; rule ids are appended as anchors."""
+
+
+def active_rules(config: Config) -> list[ActiveRule]:
+    """The enabled rules with their configured severity and options; unknown ids are errors."""
+    where = config.path or "configuration"
+    for rule_id, configured in config.rules.items():
+        if rule_id not in RULES:
+            known = ", ".join(RULES)
+            raise InputError(
+                where,
+                f"invalid config: unknown rule '{rule_id}' (known: {known})",
+                config.rule_lines.get(rule_id),
+            )
+        unknown = set(configured.options) - set(RULES[rule_id].OPTIONS)
+        if unknown:
+            raise InputError(
+                where,
+                f"invalid config: rule '{rule_id}' has no option '{sorted(unknown)[0]}'",
+                config.rule_lines.get(rule_id),
+            )
+    rules = []
+    for rule_id, module in RULES.items():
+        settings = config.rules.get(rule_id)
+        if settings is not None and not settings.enabled:
+            continue
+        options = dict(module.OPTIONS)
+        if settings is not None:
+            options.update(settings.options)
+        severity = settings.severity if settings and settings.severity else module.SEVERITY
+        rules.append(ActiveRule(module, severity, options))
+    return rules
+
+
+def rule_info(module: ModuleType, doc_base: str | None = None) -> RuleInfo:
+    return RuleInfo(
+        id=module.ID,
+        summary=summary(module),
+        description=description(module),
+        default_severity=module.SEVERITY,
+        help_uri=f"{doc_base}#{module.ID}" if doc_base else None,
+    )
+
+
+def document_paths(config: Config, options: RunOptions) -> list[tuple[str, str]]:
+    """(path to open, path to show) for every page to check."""
+    if options.documents:
+        return [(p, p) for p in options.documents]
+    if not config.documents:
+        raise InputError(
+            config.path or "subprocessor-check",
+            "no documents to check: name a page on the command line or list it under "
+            "'documents' in .subprocessor-check.yml",
+        )
+    return [(str(config.base_dir / d.path), d.path) for d in config.documents]
+
+
+def registry_source(config: Config, options: RunOptions) -> str | None:
+    if options.registry:
+        return options.registry
+    if config.registry:
+        return (
+            config.registry
+            if is_remote(config.registry)
+            else str(config.base_dir / config.registry)
+        )
+    return None
+
+
+def check_document(
+    doc: Document,
+    settings: DocumentSettings,
+    registry: Registry | None,
+    rules: list[ActiveRule],
+    base: Any = None,
+) -> tuple[list[Finding], int]:
+    """Run the rules on one parsed page; returns the findings and the vendor rows seen."""
+    tables = find_tables(doc, settings.table)
+    context = RuleContext(
+        document=doc,
+        settings=settings,
+        tables=tables,
+        registry=registry,
+        matching=match(tables, registry) if registry is not None else None,
+        privacy_policy=settings.privacy_policy or (registry.privacy_policy if registry else None),
+        base=base,
+    )
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.module.NEEDS_REGISTRY and registry is None:
+            continue
+        for problem in rule.module.check(context, rule.options):
+            findings.append(
+                Finding(
+                    path=problem.path or doc.path,
+                    line=problem.line,
+                    column=problem.column,
+                    rule=rule.id,
+                    severity=rule.severity,
+                    message=problem.message,
+                    suggestion=problem.suggestion,
+                    end_line=problem.line if problem.end_column else None,
+                    end_column=problem.end_column,
+                    context=problem.context,
+                )
+            )
+    return findings, sum(len(t.vendors) for t in tables)
+
+
+def run(config: Config, options: RunOptions) -> CheckResult:
+    """Check every page; ``InputError`` when a page, the registry or the config is unusable."""
+    rules = active_rules(config)
+    result = CheckResult(rules=[rule_info(r.module, options.rule_doc_base) for r in rules])
+    source = registry_source(config, options)
+    registry = load_registry(source, token=options.token) if source else None
+    if registry is None:
+        skipped = [r.id for r in rules if r.module.NEEDS_REGISTRY]
+        result.notices.append(
+            "No registry given: skipped " + ", ".join(skipped) + " (pass --registry or set "
+            "'registry' in .subprocessor-check.yml)."
+        )
+    for open_path, shown in document_paths(config, options):
+        settings = config.document(open_path)
+        doc = markdown.load_document(
+            open_path,
+            display_path=shown,
+            max_bytes=config.max_document_bytes,
+            date_labels=settings.date.labels,
+        )
+        findings, vendors = check_document(doc, settings, registry, rules)
+        result.findings.extend(findings)
+        result.documents.append(shown)
+        result.vendors += vendors
+    result.findings.sort(key=Finding.sort_key)
+    return result

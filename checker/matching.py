@@ -1,0 +1,99 @@
+"""Pair the page's vendor rows with the registry's entries.
+
+Rows and entries are paired by name, compared without regard to case, markup or runs of
+blanks; nothing fuzzier, because a checker that guesses which vendor a row means would
+hide exactly the drift it exists to catch. A name listed more often on the page than in
+the registry leaves the extra rows unpaired, and they are reported as duplicates.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from checker.markdown import fold, plain_inline
+from checker.model import Registry, RegistryEntry
+from checker.tables import SubprocessorTable, VendorRow
+
+
+def name_key(name: str) -> str:
+    """The identity of a vendor name: case-folded, NFC, single spaces."""
+    return fold(unicodedata.normalize("NFC", name)).casefold()
+
+
+@lru_cache(maxsize=4096)
+def as_shown(value: str) -> str:
+    """A registry value as the page would show it (inline Markdown rendered to text)."""
+    return unicodedata.normalize("NFC", plain_inline(value))
+
+
+def same_text(page: str, registry: str) -> bool:
+    return unicodedata.normalize("NFC", fold(page)) == as_shown(registry)
+
+
+def normalize_url(url: str) -> str:
+    """Scheme and host lower-cased and an empty path written as ``/`` (RFC 3986 equivalents)."""
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep:
+        return url.strip()
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}/{path}" if slash or not path else url
+
+
+def active_entries(registry: Registry) -> list[RegistryEntry]:
+    """Entries that belong on the page (``planned`` and ``removed`` ones do not)."""
+    return [e for e in registry.entries if e.extra.get("status", "active") == "active"]
+
+
+@dataclass(slots=True)
+class Matching:
+    """The result of pairing rows with entries."""
+
+    pairs: list[tuple[VendorRow, RegistryEntry]] = field(default_factory=list)
+    unknown_rows: list[VendorRow] = field(default_factory=list)
+    """Rows whose name the registry does not have at all."""
+    extra_rows: list[tuple[VendorRow, VendorRow]] = field(default_factory=list)
+    """(row, first row of that name): a name the page lists more often than the registry."""
+    missing: list[RegistryEntry] = field(default_factory=list)
+    """Active entries no row names."""
+    inactive_rows: list[tuple[VendorRow, RegistryEntry]] = field(default_factory=list)
+    """Rows naming an entry that is planned or removed."""
+    entry_of: dict[int, RegistryEntry] = field(default_factory=dict)
+    """``id(row)`` → the entry it is paired with."""
+
+    def entry_for(self, row: VendorRow) -> RegistryEntry | None:
+        return self.entry_of.get(id(row))
+
+
+def match(tables: list[SubprocessorTable], registry: Registry) -> Matching:
+    result = Matching()
+    by_name: dict[str, list[RegistryEntry]] = {}
+    inactive: dict[str, RegistryEntry] = {}
+    for entry in registry.entries:
+        if entry.extra.get("status", "active") == "active":
+            by_name.setdefault(name_key(as_shown(entry.name)), []).append(entry)
+        else:
+            inactive.setdefault(name_key(as_shown(entry.name)), entry)
+    first_seen: dict[str, VendorRow] = {}
+    used: set[int] = set()
+    for table in tables:
+        for row in table.vendors:
+            if not row.name:
+                continue
+            key = name_key(row.name)
+            candidates = [e for e in by_name.get(key, []) if id(e) not in used]
+            if candidates:
+                used.add(id(candidates[0]))
+                result.pairs.append((row, candidates[0]))
+                result.entry_of[id(row)] = candidates[0]
+                first_seen.setdefault(key, row)
+            elif key in first_seen:
+                result.extra_rows.append((row, first_seen[key]))
+            elif key in inactive:
+                result.inactive_rows.append((row, inactive[key]))
+            else:
+                result.unknown_rows.append(row)
+                first_seen.setdefault(key, row)
+    result.missing = [e for e in active_entries(registry) if id(e) not in used]
+    return result

@@ -1,0 +1,57 @@
+"""date-invalid: the effective date cannot be read, or is not a real date.
+
+``2021-02-30``, ``[Insert Date]`` and ``May, 15, 2025`` are not dates a customer can rely
+on. Accepted formats are set by ``date.formats``: ``iso`` (``2024-03-03``, the default),
+``month-day-year`` (``March 3, 2024``, ``May 6th, 2025``), ``day-month-year``
+(``3 March 2024``), or strftime patterns such as ``%d.%m.%Y``. A date in a known format that
+is not enabled is reported with the format to enable, and its ISO spelling as a fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.dates import parse_date
+from checker.model import Severity
+from checker.rules.base import Problem, RuleContext
+
+ID = "date-invalid"
+SEVERITY = Severity.ERROR
+NEEDS_REGISTRY = False
+OPTIONS: dict[str, Any] = {}
+
+
+def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+    stated = ctx.document.date
+    if stated is None:
+        return
+    formats = ctx.settings.date.formats
+    parsed = parse_date(stated.value, formats)
+    if parsed.date is not None:
+        return
+    accepted = ", ".join(formats)
+    suggestion = None
+    if parsed.format is not None and parsed.problem and "not accepted" in parsed.problem:
+        readable = parse_date(stated.value, [parsed.format])
+        message = (
+            f"The effective date {stated.value!r} is written as {parsed.format}, which is not "
+            f"an accepted format ({accepted})."
+        )
+        if readable.date is not None:
+            suggestion = readable.date.isoformat()
+            message += f" Write it as {suggestion}, or add '{parsed.format}' to date.formats."
+    elif parsed.format is not None:
+        message = f"The effective date {stated.value!r} is not a real date: {parsed.problem}."
+    else:
+        message = (
+            f"The effective date {stated.value!r} is not a date in an accepted format ({accepted})."
+        )
+    yield Problem(
+        stated.line,
+        stated.column,
+        message,
+        suggestion=suggestion,
+        end_column=stated.column + len(stated.value),
+        context={"value": stated.value},
+    )

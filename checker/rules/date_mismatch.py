@@ -1,0 +1,39 @@
+"""date-mismatch: the page's effective date differs from the registry's.
+
+When the registry records ``effective_date``, the page must state the same day: the
+registry is where the change was decided, the page is where customers read it. Dates are
+compared as days, so ``March 3, 2024`` equals ``2024-03-03`` when that format is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.dates import parse_date
+from checker.model import Severity
+from checker.rules.base import Problem, RuleContext
+
+ID = "date-mismatch"
+SEVERITY = Severity.ERROR
+NEEDS_REGISTRY = True
+OPTIONS: dict[str, Any] = {}
+
+
+def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+    assert ctx.registry is not None
+    expected = ctx.registry.effective_date
+    stated = ctx.document.date
+    if expected is None or stated is None:
+        return
+    parsed = parse_date(stated.value, ctx.settings.date.formats)
+    if parsed.date is None or parsed.date.isoformat() == expected:
+        return  # an unreadable date is date-invalid's finding
+    yield Problem(
+        stated.line,
+        stated.column,
+        f"The page's effective date is {parsed.date.isoformat()} but the registry says {expected}.",
+        suggestion=expected,
+        end_column=stated.column + len(stated.value),
+        context={"expected": expected, "actual": parsed.date.isoformat()},
+    )

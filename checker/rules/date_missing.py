@@ -1,0 +1,46 @@
+"""date-missing: the page does not state its effective date.
+
+Customers must be able to tell when the list last changed (and GDPR notices refer to it).
+The date is found on a line that starts with a label such as ``Effective date:``, ``Last
+updated:`` or ``Updated:`` (markup like ``_…_`` or ``**…**`` around it is fine), in a
+Docusaurus admonition whose title is the label, or in front matter (``effective_date``,
+``last_updated``, ``updated_at``, ``date`` …). Extra labels can be configured under
+``date.labels``.
+
+Fails: a page without any such line.
+
+Passes::
+
+    Effective date: 2025-02-05
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from checker.model import Severity
+from checker.rules.base import Problem, RuleContext
+
+ID = "date-missing"
+SEVERITY = Severity.ERROR
+NEEDS_REGISTRY = False
+OPTIONS: dict[str, Any] = {}
+
+
+def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+    if ctx.document.date is not None:
+        return
+    suggested = (
+        ctx.registry.effective_date
+        if ctx.registry and ctx.registry.effective_date
+        else dt.date.today().isoformat()
+    )
+    after = ctx.document.front_matter_lines[1] + 1 if ctx.document.front_matter_lines else 1
+    yield Problem(
+        None,
+        None,
+        "The page does not state its effective date.",
+        suggestion=f"Add 'Effective date: {suggested}' near the top (line {after}).",
+    )

@@ -1,0 +1,74 @@
+"""field-mismatch: a vendor's URL, location, description or name differs from the registry.
+
+Each row paired with a registry entry is compared field by field; which fields is set per
+document by ``compare`` (a translated page compares name, url and location, not the
+description). Text is compared after folding blanks and removing Markdown markup, so
+``*Customer Data*`` equals ``Customer Data``; anything else, a changed word, an en dash for a
+hyphen, a different capitalisation of the name, is a difference. URLs are compared after
+lower-casing the scheme and host and writing an empty path as ``/``.
+
+Fails (registry location "USA, Germany")::
+
+    | [Hetzner](https://hetzner.com/) | Germany | Hosting |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.matching import normalize_url, same_text
+from checker.model import Severity
+from checker.rules.base import Problem, RuleContext
+
+ID = "field-mismatch"
+SEVERITY = Severity.ERROR
+NEEDS_REGISTRY = True
+OPTIONS: dict[str, Any] = {}
+
+
+def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+    assert ctx.matching is not None
+    compare = ctx.settings.compare
+    for row, entry in ctx.matching.pairs:
+        for name in compare:
+            expected = entry.field_value(name)
+            if expected is None:
+                continue
+            if name == "url":
+                link = row.link
+                if link is None or normalize_url(link.url) == normalize_url(expected):
+                    continue  # no link at all is link-missing's finding
+                yield Problem(
+                    link.line,
+                    link.column,
+                    f"The URL of '{row.name}' is {link.url} but the registry says {expected}.",
+                    suggestion=expected,
+                    end_column=link.column + len(link.url) if link.column else None,
+                    context={
+                        "field": "url",
+                        "vendor": entry.name,
+                        "expected": expected,
+                        "actual": link.url,
+                    },
+                )
+                continue
+            cell = row.cells.get(name)
+            if cell is None or not cell.text:
+                continue  # malformed-row / blank-cell report those
+            if same_text(cell.text, expected):
+                continue
+            yield Problem(
+                cell.line,
+                cell.column,
+                f"The {name} of '{entry.name}' is {cell.text!r} but the registry says "
+                f"{expected!r}.",
+                suggestion=expected,
+                end_column=cell.column + len(cell.raw),
+                context={
+                    "field": name,
+                    "vendor": entry.name,
+                    "expected": expected,
+                    "actual": cell.text,
+                },
+            )

@@ -1,0 +1,48 @@
+"""missing-from-document: a registry entry is not on the page.
+
+A subprocessor that processes personal data but is not on the public list breaks the
+promise GDPR Art. 28 asks of the list. The finding sits on the table's header (the list it
+is missing from) and suggests the row to add, built from the registry.
+
+Entries whose ``status`` is ``planned`` or ``removed`` are not expected on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.model import RegistryEntry, Severity
+from checker.rules.base import Problem, RuleContext
+
+ID = "missing-from-document"
+SEVERITY = Severity.ERROR
+NEEDS_REGISTRY = True
+OPTIONS: dict[str, Any] = {}
+
+
+def _row(entry: RegistryEntry, columns: dict[str, int], width: int) -> str:
+    cells = [""] * width
+    for name, i in columns.items():
+        if name == "name" and "url" not in columns:
+            cells[i] = f"[{entry.name}]({entry.url})"
+        else:
+            cells[i] = entry.field_value(name) or ""
+    return "| " + " | ".join(cells) + " |"
+
+
+def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+    assert ctx.matching is not None and ctx.registry is not None
+    if not ctx.tables:
+        return  # table-missing already says so
+    first = ctx.tables[0]
+    header = first.table.header
+    for entry in ctx.matching.missing:
+        yield Problem(
+            header.line,
+            header.cells[0].column if header.cells else 1,
+            f"'{entry.name}' is in the registry ({ctx.registry.path}:{entry.line}) but not on "
+            "the page.",
+            suggestion=_row(entry, first.columns, first.table.width),
+            context={"vendor": entry.name, "registry_line": entry.line},
+        )

@@ -1,0 +1,44 @@
+"""privacy-link-missing: the page does not link the privacy policy.
+
+The subprocessor list is part of the privacy notice; readers must be able to reach the
+policy it belongs to. The URL comes from ``privacy_policy`` in the config (per document or
+global) or, failing that, from the registry. URLs are compared after lower-casing the
+scheme and host and ignoring a trailing slash; no configured URL, no check.
+
+Passes::
+
+    See also: [Privacy Policy](https://postgres.ai/privacy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.matching import normalize_url
+from checker.model import Severity
+from checker.rules.base import Problem, RuleContext
+
+ID = "privacy-link-missing"
+SEVERITY = Severity.ERROR
+NEEDS_REGISTRY = False
+OPTIONS: dict[str, Any] = {}
+
+
+def _key(url: str) -> str:
+    return normalize_url(url).rstrip("/")
+
+
+def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+    wanted = ctx.privacy_policy
+    if not wanted:
+        return
+    if any(_key(link.url) == _key(wanted) for link in ctx.document.links):
+        return
+    yield Problem(
+        None,
+        None,
+        f"The page does not link the privacy policy ({wanted}).",
+        suggestion=f"See also: [Privacy Policy]({wanted}).",
+        context={"expected": wanted},
+    )

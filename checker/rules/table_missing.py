@@ -1,0 +1,59 @@
+"""table-missing: the page has no subprocessor table.
+
+The page must list the subprocessors in a table whose header names the vendor and at least
+its location or description (for example ``Name | Location | Description``). Without it
+there is nothing a customer can check and nothing this tool can compare, so every other
+table rule is silent.
+
+When the table exists but is not recognised, name its header texts under ``columns`` in the
+config, or pick it with ``table: {index: N}`` or ``table: {heading: "..."}``.
+
+Fails::
+
+    We use AWS and Stripe.
+
+Passes::
+
+    | Name | Location | Description |
+    | ---- | -------- | ----------- |
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.model import Severity
+from checker.rules.base import Problem, RuleContext
+
+ID = "table-missing"
+SEVERITY = Severity.ERROR
+NEEDS_REGISTRY = False
+OPTIONS: dict[str, Any] = {}
+
+
+def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+    if ctx.tables:
+        return
+    doc = ctx.document
+    table_settings = ctx.settings.table
+    if table_settings.index is not None:
+        why = f"there is no table number {table_settings.index} (the page has {len(doc.tables)})"
+    elif table_settings.heading:
+        why = f"no table sits under a heading containing '{table_settings.heading}'"
+    elif doc.tables:
+        headers = "; ".join(" | ".join(c.text for c in t.header.cells) for t in doc.tables[:3])
+        why = (
+            f"none of its {len(doc.tables)} table(s) has a vendor column and a location or "
+            f"description column (headers: {headers})"
+        )
+    else:
+        why = "it has no table at all"
+    yield Problem(
+        None,
+        None,
+        f"No subprocessor table found: {why}.",
+        suggestion="Add a table with Name, Location and Description columns, or name its "
+        "headers under 'columns' in .subprocessor-check.yml.",
+    )
