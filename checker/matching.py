@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from checker.markdown import fold, plain_inline
-from checker.model import Registry, RegistryEntry
+from checker.model import Cell, Registry, RegistryEntry
 from checker.tables import SubprocessorTable, VendorRow
 
 
@@ -28,8 +28,11 @@ def as_shown(value: str) -> str:
     return unicodedata.normalize("NFC", plain_inline(value))
 
 
-def same_text(page: str, registry: str) -> bool:
-    return unicodedata.normalize("NFC", fold(page)) == as_shown(registry)
+def same_text(page: Cell, registry: str) -> bool:
+    """Whether a cell shows the registry's value (compared as rendered text)."""
+    if fold(page.raw) == fold(registry):
+        return True  # written the same way, so rendered the same way: no need to parse
+    return unicodedata.normalize("NFC", page.text) == as_shown(registry)
 
 
 def normalize_url(url: str) -> str:

@@ -26,6 +26,27 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            target = _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+            rest = {k: _inline_refs(v, defs) for k, v in node.items() if k != "$ref"}
+            return {**target, **rest}
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(item, defs) for item in node]
+    return node
+
+
+@cache
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    # Local $refs are resolved once here: resolving them for every value made validation
+    # the largest cost of checking a large registry. The schemas have no recursive $refs.
+    published = schema(name)
+    return jsonschema.Draft202012Validator(_inline_refs(published, published.get("$defs", {})))
+
+
 def dotted(path: tuple[str | int, ...] | list[str | int]) -> str:
     """``("subprocessors", 3, "url")`` → ``subprocessors[3].url``."""
     out = ""
@@ -94,8 +115,7 @@ def _json_type(value: Any) -> str:
 
 def validate(data: Any, schema_name: str, positions: Positions, path: str, what: str) -> None:
     """Raise ``InputError`` for the first schema violation, by line, with a count of the rest."""
-    validator = jsonschema.Draft202012Validator(schema(schema_name))
-    errors = list(validator.iter_errors(data))
+    errors = list(_validator(schema_name).iter_errors(data))
     if not errors:
         return
     described = []

@@ -56,7 +56,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
             cell = row.cells.get(name)
             if cell is None or not cell.text:
                 continue  # malformed-row / blank-cell report those
-            if same_text(cell.text, expected):
+            if same_text(cell, expected):
                 continue
             yield Problem(
                 cell.line,
