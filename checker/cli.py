@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     check.add_argument(
+        "--base",
+        metavar="REF",
+        help="git revision to compare with: the list may not change without a later date",
+    )
+    check.add_argument(
         "--token",
         metavar="TOKEN",
         help="token for fetching an https registry (default: $GITHUB_TOKEN)",
@@ -130,6 +135,7 @@ def run(
         options = RunOptions(
             documents=list(args.documents),
             registry=args.registry,
+            base=args.base,
             token=args.token or os.environ.get("GITHUB_TOKEN") or None,
         )
         result = run_check(config, options)

@@ -8,15 +8,17 @@ The engine, not the rule, decides a finding's rule id, severity and path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from checker import markdown
+from checker import gitbase, markdown
+from checker.baseline import Baseline
 from checker.config import Config, DocumentSettings
 from checker.errors import InputError
 from checker.matching import match
 from checker.model import CheckResult, Document, Finding, Registry, RuleInfo, Severity
-from checker.registry import is_remote, load_registry
+from checker.registry import is_remote, load_registry, parse_registry
 from checker.rules import RULES, description, summary
 from checker.rules.base import RuleContext
 from checker.tables import find_tables
@@ -47,6 +49,8 @@ class RunOptions:
     """Sent when fetching an https registry."""
     rule_doc_base: str | None = None
     """URL of the rule reference; rule ids are appended as anchors."""
+    base: str | None = None
+    """Git revision to compare with (base-vs-head rules); ``None`` for a plain check."""
 
 
 def active_rules(config: Config) -> list[ActiveRule]:
@@ -120,7 +124,9 @@ def check_document(
     settings: DocumentSettings,
     registry: Registry | None,
     rules: list[ActiveRule],
-    base: Any = None,
+    base: Baseline | None = None,
+    *,
+    count_description_changes: bool = True,
 ) -> tuple[list[Finding], int]:
     """Run the rules on one parsed page; returns the findings and the vendor rows seen."""
     tables = find_tables(doc, settings.table)
@@ -132,6 +138,7 @@ def check_document(
         matching=match(tables, registry) if registry is not None else None,
         privacy_policy=settings.privacy_policy or (registry.privacy_policy if registry else None),
         base=base,
+        count_description_changes=count_description_changes,
     )
     findings: list[Finding] = []
     for rule in rules:
@@ -175,9 +182,54 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             max_bytes=config.max_document_bytes,
             date_labels=settings.date.labels,
         )
-        findings, vendors = check_document(doc, settings, registry, rules)
+        baseline = (
+            load_baseline(options.base, open_path, shown, source, settings.date.labels)
+            if options.base
+            else None
+        )
+        findings, vendors = check_document(
+            doc,
+            settings,
+            registry,
+            rules,
+            baseline,
+            count_description_changes=config.count_description_changes,
+        )
         result.findings.extend(findings)
         result.documents.append(shown)
         result.vendors += vendors
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def load_baseline(
+    ref: str,
+    page_path: str,
+    shown: str,
+    registry_path: str | None,
+    date_labels: list[str],
+) -> Baseline:
+    """The page (and a local registry) as they were at ``ref`` in the page's repository."""
+    try:
+        repo = gitbase.repo_root(Path(page_path).resolve().parent)
+        if repo is None:
+            raise InputError(shown, f"--base {ref}: the page is not inside a git repository")
+        text = gitbase.read_at_ref(repo, ref, Path(page_path).resolve())
+        registry = None
+        if registry_path and not is_remote(registry_path):
+            resolved = Path(registry_path).resolve()
+            if resolved.is_relative_to(repo):
+                registry_text = gitbase.read_at_ref(repo, ref, resolved)
+                if registry_text is not None:
+                    try:
+                        registry = parse_registry(registry_text, f"{registry_path}@{ref}")
+                    except InputError:
+                        registry = None  # a broken base registry cannot be compared with
+    except gitbase.GitError as exc:
+        raise InputError(shown, f"--base {ref}: {exc}") from None
+    document = (
+        markdown.parse_document(text, f"{shown}@{ref}", date_labels=date_labels)
+        if text is not None
+        else None
+    )
+    return Baseline(ref=ref, document=document, registry=registry)

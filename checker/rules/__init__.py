@@ -13,6 +13,7 @@ from checker.rules import (
     date_invalid,
     date_mismatch,
     date_missing,
+    date_not_updated,
     duplicate_entry,
     field_mismatch,
     link_missing,
@@ -39,6 +40,7 @@ RULES: dict[str, ModuleType] = {
         date_missing,
         date_invalid,
         date_mismatch,
+        date_not_updated,
         privacy_link_missing,
     )
 }

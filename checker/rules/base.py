@@ -45,4 +45,6 @@ class RuleContext:
     privacy_policy: str | None = None
     """The privacy-policy URL the page must link, from the config or the registry."""
     base: Any = None
-    """The page and registry at the base revision, for base-vs-head rules (else ``None``)."""
+    """The ``Baseline`` (page and registry at the base revision), else ``None``."""
+    count_description_changes: bool = True
+    """Whether a description-only edit counts as a change of the list."""
