@@ -7,21 +7,30 @@ The engine, not the rule, decides a finding's rule id, severity and path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from checker import gitbase, markdown
-from checker.baseline import Baseline
+from checker.baseline import Baseline, page_vendors
 from checker.config import Config, DocumentSettings
 from checker.errors import InputError
-from checker.matching import match
-from checker.model import CheckResult, Document, Finding, Registry, RuleInfo, Severity
+from checker.matching import match, name_key, normalize_url
+from checker.model import (
+    CheckResult,
+    Document,
+    Finding,
+    LinkResult,
+    Registry,
+    RuleInfo,
+    Severity,
+)
 from checker.registry import is_remote, load_registry, parse_registry
 from checker.rules import RULES, description, summary
 from checker.rules.base import RuleContext
-from checker.tables import find_tables
+from checker.tables import SubprocessorTable, find_tables
 
 
 @dataclass(slots=True)
@@ -51,6 +60,14 @@ class RunOptions:
     """URL of the rule reference; rule ids are appended as anchors."""
     base: str | None = None
     """Git revision to compare with (base-vs-head rules); ``None`` for a plain check."""
+    links: str | None = None
+    """none, changed or all; ``None`` means the config's ``links.mode``."""
+    allow_private: bool = False
+    """Lift the link checker's network guard (tests against a local server, intranets)."""
+    link_cache: str | None = None
+    """Path of the link result cache (overrides ``links.cache``)."""
+    progress: Callable[[int, int], None] | None = None
+    """Called with (done, total) while links are checked."""
 
 
 def active_rules(config: Config) -> list[ActiveRule]:
@@ -80,6 +97,8 @@ def active_rules(config: Config) -> list[ActiveRule]:
         if settings is not None:
             options.update(settings.options)
         severity = settings.severity if settings and settings.severity else module.SEVERITY
+        if rule_id == "link-unreachable" and not (settings and settings.severity):
+            severity = config.links.unreachable
         rules.append(ActiveRule(module, severity, options))
     return rules
 
@@ -127,9 +146,12 @@ def check_document(
     base: Baseline | None = None,
     *,
     count_description_changes: bool = True,
+    tables: list[SubprocessorTable] | None = None,
+    links: dict[str, LinkResult] | None = None,
 ) -> tuple[list[Finding], int]:
     """Run the rules on one parsed page; returns the findings and the vendor rows seen."""
-    tables = find_tables(doc, settings.table)
+    if tables is None:
+        tables = find_tables(doc, settings.table)
     context = RuleContext(
         document=doc,
         settings=settings,
@@ -139,6 +161,7 @@ def check_document(
         privacy_policy=settings.privacy_policy or (registry.privacy_policy if registry else None),
         base=base,
         count_description_changes=count_description_changes,
+        links=links or {},
     )
     findings: list[Finding] = []
     for rule in rules:
@@ -162,6 +185,72 @@ def check_document(
     return findings, sum(len(t.vendors) for t in tables)
 
 
+@dataclass(slots=True)
+class _Page:
+    document: Document
+    settings: DocumentSettings
+    baseline: Baseline | None
+    tables: list[SubprocessorTable]
+
+
+def _urls_to_check(
+    pages: list[_Page], mode: str, privacy: str | None
+) -> dict[str, list[tuple[str, int]]]:
+    """URL → places, for the vendor links (all, or on rows that differ from the base)."""
+    urls: dict[str, list[tuple[str, int]]] = {}
+    for page in pages:
+        base_vendors = (
+            page_vendors(find_tables(page.baseline.document, page.settings.table))
+            if mode == "changed" and page.baseline and page.baseline.document
+            else {}
+        )
+        head_vendors = page_vendors(page.tables) if mode == "changed" else {}
+        for table in page.tables:
+            for row in table.vendors:
+                if row.link is None or not row.link.url.startswith(("http://", "https://")):
+                    continue
+                if mode == "changed":
+                    key = name_key(row.name)
+                    if key in base_vendors and base_vendors[key][1] == head_vendors[key][1]:
+                        continue
+                urls.setdefault(row.link.url, []).append((page.document.path, row.link.line))
+        wanted = page.settings.privacy_policy or privacy
+        if wanted and mode == "all":
+            key = normalize_url(wanted).rstrip("/")
+            for link in page.document.links:
+                if normalize_url(link.url).rstrip("/") == key:
+                    urls.setdefault(link.url, []).append((page.document.path, link.line))
+                    break
+    return urls
+
+
+def _check_links(
+    urls: dict[str, list[tuple[str, int]]], config: Config, options: RunOptions
+) -> list[LinkResult]:
+    # Imported here: requests is loaded only when links are really checked.
+    from checker.links import LinkOptions, check_urls
+
+    settings = config.links
+    link_options = LinkOptions(
+        allow_private=options.allow_private or settings.allow_private,
+        exclude=list(settings.exclude),
+        accept={pattern: set(codes) for pattern, codes in settings.accept.items()},
+        cache_path=options.link_cache or settings.cache,
+        github_token=options.token,
+    )
+    for name, value in (
+        ("concurrency", settings.concurrency),
+        ("per_host", settings.per_host),
+        ("read_timeout", settings.timeout),
+        ("retries", settings.retries),
+        ("budget", settings.budget),
+        ("cache_ttl", settings.cache_ttl),
+    ):
+        if value is not None:
+            setattr(link_options, name, value)
+    return check_urls(urls, link_options, options.progress)
+
+
 def run(config: Config, options: RunOptions) -> CheckResult:
     """Check every page; ``InputError`` when a page, the registry or the config is unusable."""
     rules = active_rules(config)
@@ -174,6 +263,7 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             "No registry given: skipped " + ", ".join(skipped) + " (pass --registry or set "
             "'registry' in .subprocessor-check.yml)."
         )
+    pages: list[_Page] = []
     for open_path, shown in document_paths(config, options):
         settings = config.document(open_path)
         doc = markdown.load_document(
@@ -187,16 +277,30 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             if options.base
             else None
         )
+        pages.append(_Page(doc, settings, baseline, find_tables(doc, settings.table)))
+    mode = options.links or config.links.mode
+    link_results: dict[str, LinkResult] = {}
+    if mode != "none":
+        if mode == "changed" and any(p.baseline is None for p in pages):
+            result.notices.append("No base revision given: checking every link (--base REF).")
+            mode = "all"
+        privacy = config.defaults.privacy_policy or (registry.privacy_policy if registry else None)
+        urls = _urls_to_check(pages, mode, privacy)
+        result.links = _check_links(urls, config, options)
+        link_results = {r.url: r for r in result.links}
+    for page in pages:
         findings, vendors = check_document(
-            doc,
-            settings,
+            page.document,
+            page.settings,
             registry,
             rules,
-            baseline,
+            page.baseline,
             count_description_changes=config.count_description_changes,
+            tables=page.tables,
+            links=link_results,
         )
         result.findings.extend(findings)
-        result.documents.append(shown)
+        result.documents.append(page.document.path)
         result.vendors += vendors
     result.findings.sort(key=Finding.sort_key)
     return result

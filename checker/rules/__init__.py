@@ -16,7 +16,11 @@ from checker.rules import (
     date_not_updated,
     duplicate_entry,
     field_mismatch,
+    link_blocked,
+    link_broken,
     link_missing,
+    link_redirected,
+    link_unreachable,
     malformed_row,
     missing_column,
     missing_from_document,
@@ -42,6 +46,10 @@ RULES: dict[str, ModuleType] = {
         date_mismatch,
         date_not_updated,
         privacy_link_missing,
+        link_broken,
+        link_redirected,
+        link_unreachable,
+        link_blocked,
     )
 }
 

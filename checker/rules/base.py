@@ -13,7 +13,7 @@ from typing import Any
 
 from checker.config import DocumentSettings
 from checker.matching import Matching
-from checker.model import Document, Registry
+from checker.model import Document, LinkResult, Registry
 from checker.tables import SubprocessorTable
 
 
@@ -48,3 +48,5 @@ class RuleContext:
     """The ``Baseline`` (page and registry at the base revision), else ``None``."""
     count_description_changes: bool = True
     """Whether a description-only edit counts as a change of the list."""
+    links: dict[str, LinkResult] = field(default_factory=dict)
+    """Live results by URL, when links were checked (else empty)."""
