@@ -1,0 +1,21 @@
+"""Live URL checking: is every link on the page still alive, and where does it lead?
+
+``check_urls`` takes the URLs (with the places they are written) and ``LinkOptions`` and returns
+one ``checker.model.LinkResult`` per distinct URL. Importing this package imports ``requests``;
+nothing else in ``checker`` imports it eagerly, so checks that never go online stay fast.
+"""
+
+from checker.links.engine import check_urls, parse_retry_after
+from checker.links.guard import BlockedAddressError, Resolver, refusal
+from checker.links.options import DEFAULT_USER_AGENT, GITHUB_HOSTS, LinkOptions
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "GITHUB_HOSTS",
+    "BlockedAddressError",
+    "LinkOptions",
+    "Resolver",
+    "check_urls",
+    "parse_retry_after",
+    "refusal",
+]
