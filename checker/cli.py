@@ -11,6 +11,7 @@ import argparse
 import functools
 import os
 import sys
+import time
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -78,6 +79,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     check.add_argument(
+        "--links",
+        nargs="?",
+        const="all",
+        choices=("none", "changed", "all"),
+        help="check vendor and privacy links live: all (the default with no value), "
+        "changed (rows that differ from --base) or none (default: the config, else none)",
+    )
+    check.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let the link check reach private and loopback addresses (intranet docs)",
+    )
+    check.add_argument(
+        "--cache", metavar="FILE", help="JSON file that remembers good link results between runs"
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress output while links are checked"
+    )
+    check.add_argument(
         "--base",
         metavar="REF",
         help="git revision to compare with: the list may not change without a later date",
@@ -102,6 +122,31 @@ def _reporter(name: str, color: str) -> Reporter:
     if name == "text":
         return functools.partial(text.report, color=text.use_color(sys.stdout, color))
     return REPORTERS[name]
+
+
+class Progress:
+    """Link-check progress on stderr: a live line on a terminal, else a line every 5 s."""
+
+    def __init__(self, stream: TextIO, interval: float = 5.0) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.interval = interval
+        self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty:
+            width = 30
+            filled = width * done // max(total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            end = "\n" if done == total else ""
+            self.stream.write(f"\rchecking links [{bar}] {done}/{total}{end}")
+            self.stream.flush()
+            return
+        now = time.monotonic()
+        if done == total or now - self.last >= self.interval:
+            self.last = now
+            self.stream.write(f"checking links: {done}/{total}\n")
+            self.stream.flush()
 
 
 def _list_rules(stream: TextIO) -> int:
@@ -136,6 +181,10 @@ def run(
             documents=list(args.documents),
             registry=args.registry,
             base=args.base,
+            links=args.links,
+            allow_private=args.allow_private,
+            link_cache=args.cache,
+            progress=None if args.quiet else Progress(err),
             token=args.token or os.environ.get("GITHUB_TOKEN") or None,
         )
         result = run_check(config, options)
