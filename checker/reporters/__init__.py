@@ -11,11 +11,13 @@ from collections.abc import Callable
 from typing import TextIO
 
 from checker.model import CheckResult
-from checker.reporters import json_report, text
+from checker.reporters import github, json_report, sarif, text
 
 Reporter = Callable[[CheckResult, TextIO], None]
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.report,
     "json": json_report.report,
+    "github": github.report,
+    "sarif": sarif.report,
 }
