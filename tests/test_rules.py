@@ -698,6 +698,29 @@ class TestDateMissing:
         )
         assert one(check(page), "date-missing").line is None
 
+    @pytest.mark.xfail(
+        strict=True,
+        reason="BUG: a prose sentence that starts with a label word and holds a digit is "
+        "taken as the date statement (date-invalid) instead of date-missing",
+    )
+    @pytest.mark.parametrize(
+        "prose",
+        [
+            "Effective immediately, we use 3 new vendors.",
+            "Revised in line with GDPR Art. 28.",
+        ],
+    )
+    def test_prose_is_not_a_date_statement(self, prose: str) -> None:
+        page = prose + "\n\n" + PAGE.replace("Effective date: 2024-03-03\n\n", "")
+        findings = check(page, REGISTRY)
+        assert only(findings, "date-invalid") == []
+        assert one(findings, "date-missing").line is None
+
+    def test_configured_label(self) -> None:
+        page = PAGE.replace("Effective date: 2024-03-03", "Stand: 2024-03-03")
+        assert one(check(page, REGISTRY), "date-missing").line is None
+        assert summary(check(page, REGISTRY, "date:\n  labels: ['Stand']\n")) == []
+
     def test_silent_with_a_date(self) -> None:
         assert only(check(PAGE), "date-missing") == []
 
