@@ -191,7 +191,14 @@ def run(
     except InputError as exc:
         err.write(f"subprocessor-check: {exc}\n")
         return 2
-    _reporter(args.format, args.color)(result, out)
+    try:
+        _reporter(args.format, args.color)(result, out)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (``| head``); say nothing more, and keep Python from
+        # complaining about the closed stdout at exit.
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return exit_code(result, args.fail_on)
 
 

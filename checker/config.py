@@ -210,7 +210,10 @@ def _page_settings(data: dict[str, Any], base: DocumentSettings) -> DocumentSett
     )
 
 
-def _rule_settings(value: str | dict[str, Any]) -> RuleSettings:
+def _rule_settings(value: str | bool | dict[str, Any]) -> RuleSettings:
+    # YAML 1.1 reads an unquoted ``off`` as false; both mean the same here.
+    if isinstance(value, bool):
+        return RuleSettings(enabled=value)
     if isinstance(value, str):
         if value == "off":
             return RuleSettings(enabled=False)

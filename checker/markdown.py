@@ -428,8 +428,8 @@ class _HtmlTables(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.first_line = first_line
         self.depth = 0
-        self.rows: list[list[tuple[int, int, list[str], list[Link], bool]]] = []
-        self.cell: tuple[int, int, list[str], list[Link], bool] | None = None
+        self.rows: list[list[list[Any]]] = []
+        self.cell: list[Any] | None = None
         self.href: str | None = None
         self.end_line = first_line
 
@@ -474,7 +474,7 @@ class _HtmlTables(HTMLParser):
             if not self.rows:
                 self.rows.append([])
             line, col = self._pos()
-            self.cell = (line, col, [], [], tag == "th")
+            self.cell = [line, col, [], [], False]
             self.rows[-1].append(self.cell)
         elif tag == "br" and self.cell:
             self.cell[2].append(" ")
@@ -495,6 +495,14 @@ class _HtmlTables(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.cell is not None and self.depth == 1:
+            if not self.cell[4] and data.strip():
+                # The cell's column is where its text starts, not its <td> tag, so that a
+                # finding points at the value to fix.
+                line, col = self._pos()
+                lead = data[: len(data) - len(data.lstrip())]
+                line += lead.count("\n")
+                col = len(lead) - lead.rfind("\n") if "\n" in lead else col + len(lead)
+                self.cell[0], self.cell[1], self.cell[4] = line, col, True
             self.cell[2].append(data)
             links = self.cell[3]
             if links and not links[-1].text:
@@ -570,7 +578,11 @@ def _find_dates(
                     break
         has_separator = bool(match.group("sep") and match.group("sep").strip())
         plausible = bool(re.search(r"\d|\[|\{\{", value))
-        if not value or not (plausible or (has_separator and rank <= 1)):
+        # A weak label ("Effective", "Revised", "Date") starts many a sentence; only with a
+        # separator ("Updated: …") does it introduce a date.
+        if not value or (rank >= 2 and not has_separator and rank != -1):
+            continue
+        if not (plausible or (has_separator and rank <= 1)):
             continue
         resolved = _resolve_template(value, doc)
         source_line = lines[value_line]

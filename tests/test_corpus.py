@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from support import check, cli, one, only
 
 from checker.config import TableSettings
 from checker.dates import parse_date
 from checker.markdown import load_document
 from checker.model import Document
 from checker.tables import SubprocessorTable, find_tables
+from tests.support import check, cli, one, only
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import check, one
 
 from checker.config import TableSettings
 from checker.markdown import load_document
 from checker.model import Finding
 from checker.tables import find_tables
+from tests.support import check, one
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"

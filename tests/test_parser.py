@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from support import check, col_of, one, only
 
 from checker.markdown import parse_document
+from tests.support import check, col_of, one, only
 
 REGISTRY = """\
 subprocessors:
@@ -74,9 +74,6 @@ def test_html_table_cells() -> None:
     assert [lk.url for lk in row.cells[0].links] == ["https://stripe.com/"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: an HTML table cell's column is its <td> tag, not its text"
-)
 def test_html_table_cell_column_is_where_its_text_starts() -> None:
     # Cell.column is "the source column of the first character of raw": the text, not the
     # <td> tag, so that an annotation points at the value to fix.
@@ -93,10 +90,6 @@ def test_html_table_cell_column_is_where_its_text_starts() -> None:
 # -- known bugs ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=r"BUG: _split_row treats '\\|' as an unescaped pipe, markdown-it as an escaped one",
-)
 def test_backslash_before_an_escaped_pipe_splits_like_the_renderer() -> None:
     # markdown-it (escapedSplit) treats any pipe right after a backslash as escaped, so it
     # renders this row as three cells: Stripe | USA \| EU | Payments.
