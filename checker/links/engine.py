@@ -315,7 +315,7 @@ class _Run:
                     raise _Failure(Verdict.UNREACHABLE, message) from None
                 why = message
             else:
-                status = reply.status
+                status = state.status = reply.status
                 retry_status = status == 429 or (status >= 500 and method == "GET")
                 if status in accepted or not retry_status or retry >= self.options.retries:
                     return reply

@@ -16,6 +16,7 @@ string the HTTP library is about to connect to.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import threading
 from collections.abc import Iterable, Sequence
@@ -113,6 +114,23 @@ def _describe(ip: IPAddress) -> str:
     return "non-global"
 
 
+_NUMERIC_HOST = re.compile(r"[0-9a-fA-FxX.]+")
+
+
+def numeric_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a numeric host spelling stands for in ``inet_aton`` terms.
+
+    Catches the forms ``ipaddress`` rejects but C resolvers accept: ``127.1``,
+    ``2130706433``, ``0x7f.1``, ``0177.0.0.1``. ``None`` when ``host`` is not such a spelling.
+    """
+    if not _NUMERIC_HOST.fullmatch(host.rstrip(".")) or not any(c.isdigit() for c in host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
+    except (OSError, ValueError):
+        return None
+
+
 @dataclass(slots=True, frozen=True)
 class Resolved:
     """The addresses a host resolved to, as ``getaddrinfo`` tuples ready for ``connect``."""
@@ -172,6 +190,14 @@ class Resolver:
         bare = host.strip("[]")
         if not bare:
             raise BlockedAddressError("empty host")
+        numeric = numeric_ipv4(bare)
+        if numeric is not None:
+            # Vet the inet_aton reading ourselves: whether getaddrinfo accepts "0x7f.1" or
+            # "2130706433" depends on the C library, and such a host must never come out as
+            # a mere DNS failure when it really names a refused address.
+            why = self.check_address(numeric)
+            if why is not None:
+                raise BlockedAddressError(f"{host} is a refused address: {why}")
         infos = socket.getaddrinfo(bare, port, type=socket.SOCK_STREAM)
         addresses: list[tuple[socket.AddressFamily, tuple[object, ...]]] = []
         for family, _type, _proto, _canon, sockaddr in infos:
