@@ -478,6 +478,26 @@ def test_resolved_address_is_pinned(
     assert site.record.hits[-1].headers["Host"] == f"rebind.test:{site.port}"
 
 
+def test_international_host_names_are_vetted_as_punycode(
+    site: Site, connect_spy: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def dns(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(host).endswith(".test"):
+            asked.append(host)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    url = f"http://b\u00fccher.test:{site.port}/ok/idna"
+    r = one(url, allow_private=False, allow_networks=["127.0.0.1/32"])
+    assert r.verdict is Verdict.OK
+    assert asked == ["xn--bcher-kva.test"]  # one lookup: pre-flight and connection agree
+    assert one(url, allow_private=False).verdict is Verdict.BLOCKED
+
+
 def test_host_with_any_private_record_is_blocked(
     connect_spy: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

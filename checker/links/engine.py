@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import idna
 import requests
 
 from checker.links.cache import ResultCache
@@ -284,10 +285,17 @@ class _Run:
             raise _Failure(
                 Verdict.BLOCKED, f"only http and https URLs are checked, not {parts.scheme!r}"
             )
-        if not parts.hostname:
+        host = parts.hostname
+        if not host:
             raise _Failure(Verdict.BROKEN, "invalid URL: no host")
+        if not host.isascii():
+            # Vet the name requests will connect to: it sends IDNA 2008 (UTS 46) punycode.
+            try:
+                host = idna.encode(host, uts46=True).decode("ascii")
+            except idna.IDNAError as exc:
+                raise _Failure(Verdict.BROKEN, f"invalid host name: {exc}") from None
         try:
-            self.resolver.resolve(parts.hostname, port or (443 if parts.scheme == "https" else 80))
+            self.resolver.resolve(host, port or (443 if parts.scheme == "https" else 80))
         except BlockedAddressError as exc:
             raise _Failure(Verdict.BLOCKED, str(exc)) from None
         except (OSError, UnicodeError) as exc:
