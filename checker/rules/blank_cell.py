@@ -1,7 +1,16 @@
 """blank-cell: a required cell of a vendor row is empty.
 
-An empty location or description reads as "we do not say", which is exactly what the list
-exists to prevent. Only the required columns (``required_columns``) are checked.
+Only the required columns are checked, and only on rows that have the cell at all (a row
+that is too short is ``malformed-row``'s finding). With a registry, the registry's value is
+offered as the fix.
+
+Why it matters: an empty location or description reads as "we do not say", which is exactly
+what the list exists to prevent.
+
+Options:
+
+- ``required_columns`` (default ``[name, location, description]``): the columns whose cells
+  must not be empty.
 
 Fails::
 

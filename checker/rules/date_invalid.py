@@ -1,10 +1,26 @@
 """date-invalid: the effective date cannot be read, or is not a real date.
 
-``2021-02-30``, ``[Insert Date]`` and ``May, 15, 2025`` are not dates a customer can rely
-on. Accepted formats are set by ``date.formats``: ``iso`` (``2024-03-03``, the default),
-``month-day-year`` (``March 3, 2024``, ``May 6th, 2025``), ``day-month-year``
-(``3 March 2024``), or strftime patterns such as ``%d.%m.%Y``. A date in a known format that
-is not enabled is reported with the format to enable, and its ISO spelling as a fix.
+The stated date must be in an accepted format and exist on the calendar. A date in a known
+format that is not enabled is reported with the format to enable, and its ISO spelling as
+the fix.
+
+Why it matters: ``2021-02-30``, ``[Insert Date]`` and ``May, 15, 2025`` are not dates a
+customer can rely on, and a date the tool cannot read cannot be compared with the registry
+or the previous version.
+
+Options:
+
+- ``date.formats`` (default ``[iso]``): accepted formats: ``iso`` (``2024-03-03``),
+  ``month-day-year`` (``March 3, 2024``, ``May 6th, 2025``), ``day-month-year``
+  (``3 March 2024``), or strftime patterns such as ``%d.%m.%Y``.
+
+Fails::
+
+    Effective date: 2021-02-30
+
+Passes::
+
+    Effective date: 2021-02-28
 """
 
 from __future__ import annotations

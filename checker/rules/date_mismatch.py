@@ -1,8 +1,23 @@
 """date-mismatch: the page's effective date differs from the registry's.
 
-When the registry records ``effective_date``, the page must state the same day: the
-registry is where the change was decided, the page is where customers read it. Dates are
-compared as days, so ``March 3, 2024`` equals ``2024-03-03`` when that format is accepted.
+When the registry records ``effective_date``, the page must state the same day. Dates are
+compared as days, so ``March 3, 2024`` equals ``2024-03-03`` when that format is accepted;
+an unreadable date is ``date-invalid``'s finding.
+
+Why it matters: the registry is where the change was decided, the page is where customers
+read it; two different dates leave them unsure which list is in force.
+
+Options:
+
+- ``date.formats`` (default ``[iso]``): the formats the page's date may be written in.
+
+Fails (the registry says ``effective_date: 2025-02-05``)::
+
+    Effective date: 2024-11-20
+
+Passes::
+
+    Effective date: 2025-02-05
 """
 
 from __future__ import annotations

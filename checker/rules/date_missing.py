@@ -1,17 +1,32 @@
 """date-missing: the page does not state its effective date.
 
-Customers must be able to tell when the list last changed (and GDPR notices refer to it).
 The date is found on a line that starts with a label such as ``Effective date:``, ``Last
 updated:`` or ``Updated:`` (markup like ``_…_`` or ``**…**`` around it is fine), in a
-Docusaurus admonition whose title is the label, or in front matter (``effective_date``,
-``last_updated``, ``updated_at``, ``date`` …). Extra labels can be configured under
-``date.labels``.
+Docusaurus admonition whose title is the label, in a Liquid/Hugo expression naming a
+front-matter key, or in front matter (``effective_date``, ``last_updated``, ``updated_at``,
+``date`` …). The suggestion is the registry's ``effective_date``, else today.
 
-Fails: a page without any such line.
+Why it matters: customers must be able to tell when the list last changed, and GDPR notices
+of a new subprocessor refer to that date.
+
+Options:
+
+- ``date.labels`` (default ``[]``): extra labels (regular expressions) that introduce the
+  date, e.g. ``["Stand"]``.
+
+Fails::
+
+    # Subprocessors
+
+    | Name | Location | Description |
 
 Passes::
 
+    # Subprocessors
+
     Effective date: 2025-02-05
+
+    | Name | Location | Description |
 """
 
 from __future__ import annotations

@@ -1,17 +1,34 @@
 """date-not-updated: the list changed but the effective date did not move forward.
 
-Customers rely on the effective date to notice changes (GDPR Art. 28(2) requires telling
-them). When the vendors on the page, or the registry's active entries, differ between the
-base revision and the head, the head's date must be later than the base's. The date must
-never go backwards either. Runs only when a base is known: on pull requests in the action,
-and locally with ``--base REF``.
+When the vendors on the page, or the registry's active entries, differ between the base
+revision and the head, the head's date must be later than the base's; the date must never go
+backwards either. Runs only when a base is known: on pull requests in the action, and
+locally with ``--base REF``. The finding sits on the date line, which the change usually did
+not touch, so the action always annotates it.
 
-By default any change to the table counts, a description edit included; set
-``date_change: {count_description_changes: false}`` to ignore description-only edits. The
-finding sits on the date line, which the change usually did not touch, so the action always
-annotates it.
+Why it matters: customers rely on the effective date to notice changes, and GDPR Art. 28(2)
+requires telling them before a new subprocessor starts. A new row under an old date is a
+change nobody was told about.
 
-Fails: a row added to the table while ``Effective date: 2025-02-05`` stays as it was.
+Options:
+
+- ``date_change.count_description_changes`` (default ``true``): whether an edit to a
+  description alone counts as a change of the list.
+- ``date.formats`` (default ``[iso]``): the formats both dates may be written in.
+
+Fails (at the base the page said ``Effective date: 2025-02-05`` and listed only AWS)::
+
+    Effective date: 2025-02-05
+
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
+    | [Stripe](https://stripe.com/) | USA | Payments |
+
+Passes::
+
+    Effective date: 2025-03-01
+
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
+    | [Stripe](https://stripe.com/) | USA | Payments |
 """
 
 from __future__ import annotations

@@ -1,14 +1,23 @@
 """duplicate-entry: a vendor is listed more often than it should be.
 
-With a registry, a name the page lists more often than the registry does is a duplicate
-(a registry may list one company twice, for two services, and so may the page). Without a
+With a registry, a name the page lists more often than the registry does is a duplicate (a
+registry may list one company twice, for two services, and so may the page). Without a
 registry, a row that repeats another row word for word is a duplicate. Names are compared
 without regard to case, markup or extra blanks.
+
+Why it matters: a repeated row usually means an edit went wrong (a row copied instead of
+moved, a merge that kept both sides), and two rows for one vendor leave readers guessing
+which one is true.
 
 Fails::
 
     | Stripe | USA | Payments |
     | Stripe | USA | Payments |
+
+Passes::
+
+    | Stripe | USA | Payments |
+    | Slack | USA | Chat |
 """
 
 from __future__ import annotations

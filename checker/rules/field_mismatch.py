@@ -1,15 +1,27 @@
 """field-mismatch: a vendor's URL, location, description or name differs from the registry.
 
-Each row paired with a registry entry is compared field by field; which fields is set per
-document by ``compare`` (a translated page compares name, url and location, not the
-description). Text is compared after folding blanks and removing Markdown markup, so
-``*Customer Data*`` equals ``Customer Data``; anything else, a changed word, an en dash for a
-hyphen, a different capitalisation of the name, is a difference. URLs are compared after
-lower-casing the scheme and host and writing an empty path as ``/``.
+Each row paired with a registry entry is compared field by field. Text is compared after
+folding blanks and removing Markdown markup, so ``*Customer Data*`` equals ``Customer Data``;
+anything else, a changed word, an en dash for a hyphen, a different capitalisation of the
+name, is a difference. URLs are compared after lower-casing the scheme and host and writing
+an empty path as ``/``. The registry's value is the suggested fix.
 
-Fails (registry location "USA, Germany")::
+Why it matters: the page is what customers read and the registry is what was agreed; a
+location that says "Germany" where the contract says "USA, Germany" misstates where their
+data goes.
+
+Options:
+
+- ``compare`` (default ``[name, url, location, description]``): the fields compared; set it
+  per document, e.g. a translated page compares ``[name, url, location]``.
+
+Fails (the registry says location "USA, Germany")::
 
     | [Hetzner](https://hetzner.com/) | Germany | Hosting |
+
+Passes::
+
+    | [Hetzner](https://hetzner.com/) | USA, Germany | Hosting |
 """
 
 from __future__ import annotations

@@ -1,11 +1,25 @@
 """link-blocked: a link points at a private, loopback or link-local address.
 
-A public subprocessor page has no business linking to ``localhost``, ``10.0.0.0/8`` or the
-cloud metadata address ``169.254.169.254``; and a link checker running in CI with a token
-must never be made to request them. Such URLs are refused before any packet is sent, in
-every spelling (``http://2130706433/``, ``[::ffff:127.0.0.1]``, a public name resolving to a
-private address) and on every redirect hop. ``--allow-private`` (or ``links.allow_private``)
-lifts the guard for intranet docs.
+Such URLs are refused before any packet is sent, in every spelling (``http://2130706433/``,
+``[::ffff:127.0.0.1]``, a public name resolving to a private address) and on every redirect
+hop. Checked only when links are checked.
+
+Why it matters: a public subprocessor page has no business linking to ``localhost``,
+``10.0.0.0/8`` or the cloud metadata address ``169.254.169.254``, and a link checker running
+in CI with a token must never be made to request them.
+
+Options:
+
+- ``links.allow_private`` (default ``false``): lift the guard for intranet docs (also
+  ``--allow-private``).
+
+Fails::
+
+    | [Metadata](http://169.254.169.254/latest/) | USA | Hosting |
+
+Passes::
+
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
 """
 
 from __future__ import annotations

@@ -1,9 +1,27 @@
 """link-broken: a vendor's link (or the privacy-policy link) is dead.
 
-Checked live only when links are checked (``--links``, or the action's ``links`` input). A
-link is broken when the server says so for certain: 404, 410 or another 4xx after falling
-back from HEAD to GET, too many redirects, or a redirect loop. Codes that some sites send to
-robots (403, 999) can be accepted per URL pattern under ``links.accept``.
+Checked live only when links are checked (``--links``, ``links.mode`` or the action's
+``links`` input). A link is broken when the server says so for certain: 404, 410 or another
+4xx after falling back from HEAD to GET, too many redirects, or a redirect loop.
+
+Why it matters: a dead vendor link sends customers looking for a vendor's terms to an error
+page, and often means the vendor was renamed or acquired, which the list should say.
+
+Options:
+
+- ``links.mode`` (default ``none``): ``changed`` checks the rows that differ from the base,
+  ``all`` every vendor link and the privacy-policy link.
+- ``links.accept`` (default ``{}``): extra status codes that count as alive, per URL regular
+  expression, for sites that answer robots with 403 or 999.
+- ``links.exclude`` (default ``[]``): regular expressions of URLs not to request.
+
+Fails (the server answers 404)::
+
+    | [Acme](https://acme.example/old-page) | USA | Analytics |
+
+Passes (the server answers 200)::
+
+    | [Acme](https://acme.example/) | USA | Analytics |
 """
 
 from __future__ import annotations

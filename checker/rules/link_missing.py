@@ -1,8 +1,10 @@
 """link-missing: a vendor has no URL.
 
-Readers need to find the vendor's own terms; the link is also what the live link audit
-checks. A vendor's URL is the link on its name, or the first link in a URL/Website column.
-With a registry, the suggestion is the name linked to the registry's URL.
+A vendor's URL is the link on its name, or the first link in a URL/Website column. With a
+registry, the suggestion is the name linked to the registry's URL.
+
+Why it matters: readers need to find the vendor's own terms and privacy notice, and the link
+is what the live link audit checks.
 
 Fails::
 

@@ -1,8 +1,23 @@
 """link-redirected: a link moved permanently (301/308) to another URL.
 
-The link still works, but the page should name where it leads now, so that customers (and
-the registry) see the vendor's current address. Temporary redirects (302, 303, 307) are
-not reported. The suggestion is the final URL.
+Checked live only when links are checked. Temporary redirects (302, 303, 307) are not
+reported. The suggestion is the final URL.
+
+Why it matters: the link still works, but the page should name where it leads now, so that
+customers, and the registry, see the vendor's current address; permanent redirects also
+break without notice when the old domain lapses.
+
+Options:
+
+- ``links.mode`` (default ``none``): which links are checked (``changed`` or ``all``).
+
+Fails (http://stripe.com/ answers 301 to https://stripe.com/)::
+
+    | [Stripe](http://stripe.com/) | USA | Payments |
+
+Passes::
+
+    | [Stripe](https://stripe.com/) | USA | Payments |
 """
 
 from __future__ import annotations

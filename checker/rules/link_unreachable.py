@@ -1,9 +1,28 @@
 """link-unreachable: a link could not be checked: no answer, a timeout, or 5xx after retries.
 
-A vendor's outage must not fail an unrelated pull request, so this is a warning by default
-(``links.unreachable`` in the config, or this rule's severity, makes it an error for
-scheduled audits). Timeouts, connection errors, 429 and 5xx are retried with backoff, and
-``Retry-After`` is honoured, before a link is called unreachable.
+Checked live only when links are checked. Timeouts, connection errors, 429 and 5xx are
+retried with backoff, and ``Retry-After`` is honoured, before a link is called unreachable;
+links still unchecked when the time budget runs out are unreachable too.
+
+Why it matters: an unreachable link may be a vendor's passing outage or a vendor that is
+gone. A vendor's outage must not fail an unrelated pull request, so this is a warning by
+default; a scheduled audit can make it an error.
+
+Options:
+
+- ``links.unreachable`` (default ``warning``): the severity of this rule's findings (a
+  severity under ``rules.link-unreachable`` wins).
+- ``links.timeout`` (default ``12``): seconds to wait for an answer.
+- ``links.retries`` (default ``3``): retries after a timeout, reset, 429 or 5xx.
+- ``links.budget`` (default ``120``): seconds for the whole link audit.
+
+Fails (the host does not resolve)::
+
+    | [Acme](https://acme.invalid/) | USA | Analytics |
+
+Passes (the server answers 200)::
+
+    | [Acme](https://acme.example/) | USA | Analytics |
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """malformed-row: a table row has more or fewer cells than the header.
 
-Markdown renderers silently pad a short row with empty cells and drop the cells of a long
-one, so a vendor's location can vanish from the published page while the source looks
-fine. The cells are counted on the source line, as written.
+The cells are counted on the source line, as written, and compared with the header's
+width. A missing closing pipe is fine; a missing cell is not.
 
-Fails::
+Why it matters: Markdown renderers silently pad a short row with empty cells and drop the
+cells of a long one, so a vendor's location can vanish from the published page while the
+source looks fine to a reviewer.
+
+Fails (a cell missing, then one too many)::
 
     | Name | Location | Description |
     | ---- | -------- | ----------- |
@@ -13,6 +16,8 @@ Fails::
 
 Passes::
 
+    | Name | Location | Description |
+    | ---- | -------- | ----------- |
     | AWS | USA | Hosting |
 """
 

@@ -1,21 +1,32 @@
 """missing-column: the subprocessor table lacks a required column.
 
-Customers are owed, for each subprocessor, who it is, where it processes data and what it
-does (GDPR Art. 28; most DPAs promise exactly these). The required columns are set by
-``required_columns`` (default: name, location, description); a ``url`` column is optional
-because the vendor's link usually sits on its name.
+Each required column must be in the table's header. Header texts are recognised with
+synonyms (Subprocessor, Entity Name, Company; Location, Country, Region; Description,
+Purpose, Service Provided …); the order of the columns does not matter. A ``url`` column is
+optional because the vendor's link usually sits on its name.
 
-Header texts are recognised with synonyms (Subprocessor, Entity Name, Company; Location,
-Country, Region; Description, Purpose, Service Provided …); other texts can be named under
-``columns`` in the config.
+Why it matters: customers are owed, for each subprocessor, who it is, where it processes
+their data and what it does (GDPR Art. 28; most DPAs promise exactly these). A table without
+a location column silently stops telling them where their data goes.
+
+Options:
+
+- ``required_columns`` (default ``[name, location, description]``): the columns the table
+  must have; set per document or at the top level.
+- ``columns`` (default the built-in synonyms): header texts to recognise for a field, e.g.
+  ``columns: {location: "Where we process"}``.
 
 Fails (no location column)::
 
     | Name | Description |
+    | ---- | ----------- |
+    | [AWS](https://aws.amazon.com/) | Hosting |
 
 Passes::
 
     | Name | Location | Description |
+    | ---- | -------- | ----------- |
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
 """
 
 from __future__ import annotations

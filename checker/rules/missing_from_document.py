@@ -1,10 +1,26 @@
 """missing-from-document: a registry entry is not on the page.
 
-A subprocessor that processes personal data but is not on the public list breaks the
-promise GDPR Art. 28 asks of the list. The finding sits on the table's header (the list it
-is missing from) and suggests the row to add, built from the registry.
+Every active registry entry must have a row on the page. The finding sits on the table's
+header (the list it is missing from) and suggests the row to add, built from the registry in
+the table's own column order. Entries whose ``status`` is ``planned`` or ``removed`` are not
+expected on the page.
 
-Entries whose ``status`` is ``planned`` or ``removed`` are not expected on the page.
+Why it matters: a subprocessor that handles personal data but is missing from the public
+list breaks the promise GDPR Art. 28 asks the list to keep; customers cannot object to a
+vendor they are not told about.
+
+Fails (the registry also lists pgMustard)::
+
+    | Name | Location | Description |
+    | ---- | -------- | ----------- |
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
+
+Passes::
+
+    | Name | Location | Description |
+    | ---- | -------- | ----------- |
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
+    | [pgMustard](https://www.pgmustard.com/) | UK, Finland | SQL plan analysis |
 """
 
 from __future__ import annotations

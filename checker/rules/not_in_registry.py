@@ -1,16 +1,21 @@
 """not-in-registry: the page lists a vendor the registry does not have.
 
-The registry is the list the contracts say; a row that is not in it is either a vendor
-engaged without going through the register, or a name spelled differently on the page.
-Names are compared without regard to case, markup and blanks, and nothing fuzzier: a close
-match is offered as a suggestion, never assumed.
+Every vendor row must name a registry entry. Names are compared without regard to case,
+markup and blanks, and nothing fuzzier: a close match is offered as a suggestion ("Did you
+mean 'SendGrid'?"), never assumed. A row naming a ``planned`` or ``removed`` entry is also
+reported: it must not be on the page (yet, or any more).
 
-A row naming a ``planned`` or ``removed`` entry is also reported: it must not be on the page
-(yet, or any more).
+Why it matters: the registry is the list the contracts say. A row that is not in it is
+either a vendor engaged without going through the register, or a name spelled differently on
+the page; both need a person to look.
 
-Fails (registry has "SendGrid")::
+Fails (the registry has "SendGrid")::
 
     | [Sendgrid Inc.](https://sendgrid.com/) | USA | Email |
+
+Passes::
+
+    | [SendGrid](https://sendgrid.com/) | USA | Email |
 """
 
 from __future__ import annotations

@@ -1,13 +1,24 @@
 """privacy-link-missing: the page does not link the privacy policy.
 
-The subprocessor list is part of the privacy notice; readers must be able to reach the
-policy it belongs to. The URL comes from ``privacy_policy`` in the config (per document or
-global) or, failing that, from the registry. URLs are compared after lower-casing the
-scheme and host and ignoring a trailing slash; no configured URL, no check.
+The page must contain a link to the privacy policy's URL, anywhere in the page. URLs are
+compared after lower-casing the scheme and host and ignoring a trailing slash. With no
+configured URL there is nothing to check.
+
+Why it matters: the subprocessor list is part of the privacy notice; readers must be able to
+reach the policy it belongs to.
+
+Options:
+
+- ``privacy_policy`` (default the registry's ``privacy_policy``): the URL the page must
+  link, globally or per document.
+
+Fails (the policy is https://example.com/privacy)::
+
+    Questions? Write to privacy@example.com.
 
 Passes::
 
-    See also: [Privacy Policy](https://postgres.ai/privacy).
+    See also: [Privacy Policy](https://example.com/privacy).
 """
 
 from __future__ import annotations

@@ -1,12 +1,20 @@
 """table-missing: the page has no subprocessor table.
 
-The page must list the subprocessors in a table whose header names the vendor and at least
-its location or description (for example ``Name | Location | Description``). Without it
-there is nothing a customer can check and nothing this tool can compare, so every other
-table rule is silent.
+The page must list its subprocessors in a table whose header names the vendor and at least
+its location or description (for example ``Name | Location | Description``). Header texts are
+recognised with synonyms; Markdown pipe tables and raw HTML ``<table>``s both count, and a
+list split over several tables ("Infrastructure", "Other") is read as one.
 
-When the table exists but is not recognised, name its header texts under ``columns`` in the
-config, or pick it with ``table: {index: N}`` or ``table: {heading: "..."}``.
+Why it matters: without a table there is nothing a customer can check and nothing this tool
+can compare, so every other table rule stays silent. When the table exists but is not
+recognised, the finding names the headers it saw.
+
+Options:
+
+- ``columns`` (default the built-in synonyms): header texts per field (``name``, ``url``,
+  ``location``, ``description``) to recognise besides the synonyms.
+- ``table.index`` (default none): pick the table by its position in the page, from 0.
+- ``table.heading`` (default none): pick the table under the heading containing this text.
 
 Fails::
 
