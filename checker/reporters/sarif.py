@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, TextIO
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from checker import __version__
 from checker.model import CheckResult, Finding, RuleInfo, Severity
@@ -95,9 +95,14 @@ def _rule_object(info: RuleInfo) -> dict[str, Any]:
     description = _text(info.description, summary)
     help_text = description
     help_markdown = description
+    absolute = bool(info.help_uri and urlsplit(info.help_uri).scheme in ("http", "https"))
     if info.help_uri:
         help_text = f"{description}\n\nDocumentation: {info.help_uri}"
-        help_markdown = f"{description}\n\n[Rule documentation]({info.help_uri})"
+        help_markdown = (
+            f"{description}\n\n[Rule documentation]({info.help_uri})"
+            if absolute
+            else f"{description}\n\nDocumentation: `{info.help_uri}`"
+        )
     rule: dict[str, Any] = {
         "id": info.id,
         "name": rule_name(info.id),
@@ -107,7 +112,7 @@ def _rule_object(info: RuleInfo) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[info.default_severity]},
         "properties": {"tags": list(RULE_TAGS)},
     }
-    if info.help_uri:
+    if absolute:  # SARIF wants an absolute URI; a repository path stays in the help text
         rule["helpUri"] = info.help_uri
     return rule
 

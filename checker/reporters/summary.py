@@ -119,6 +119,8 @@ def escape_text(text: str, *, limit: int | None = MAX_CELL_CHARS) -> str:
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
 _SERVER = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?")
+_HELP_URI = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.~/%-]*#[a-z0-9-]+")
+"""A rule link the summary may render: https, no characters Markdown would read."""
 
 
 def blob_base(server: str | None, repository: str | None, sha: str | None) -> str | None:
@@ -216,7 +218,18 @@ class _Section:
         return "".join(line + "\n" for line in lines)
 
 
-def _findings_section(findings: list[Finding], base: str | None) -> _Section:
+def _rule_cell(rule: str, help_uri: str | None) -> str:
+    """The rule id, linked to its section of the rule reference when that is a web address."""
+    text = escape_text(rule)
+    if help_uri and _HELP_URI.fullmatch(help_uri):
+        return f"[{text}]({help_uri})"
+    return text
+
+
+def _findings_section(
+    findings: list[Finding], base: str | None, help_uris: Mapping[str, str | None] | None = None
+) -> _Section:
+    help_uris = help_uris or {}
     rows = []
     for finding in sorted(findings, key=Finding.sort_key):
         message = finding.message.strip()
@@ -228,7 +241,7 @@ def _findings_section(findings: list[Finding], base: str | None) -> _Section:
                 [
                     _SEVERITY_LABEL[finding.severity],
                     where,
-                    escape_text(finding.rule),
+                    _rule_cell(finding.rule, help_uris.get(finding.rule)),
                     escape_text(message, limit=2 * MAX_CELL_CHARS),
                 ]
             )
@@ -318,7 +331,8 @@ def render(
     """
     sections: list[_Section] = [_Section(["## Subprocessor check", "", _verdict(result), ""])]
     if result.findings:
-        sections.append(_findings_section(result.findings, blob_url))
+        help_uris = {rule.id: rule.help_uri for rule in result.rules}
+        sections.append(_findings_section(result.findings, blob_url, help_uris))
     if result.links:
         sections.append(_links_section(result.links, blob_url))
     if changes is not None:
