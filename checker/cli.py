@@ -1,4 +1,4 @@
-"""The command line: ``subprocessor-check check|rules``.
+"""The command line: ``subprocessor-check check|rules|explain|schema``.
 
 ``run(argv)`` returns the exit code and never calls ``sys.exit``; ``main`` does. Exit codes:
 0 no error finding, 1 error findings, 2 the check could not run (bad usage, a missing or
@@ -13,9 +13,10 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from importlib import resources
 from typing import TextIO
 
-from checker import __version__
+from checker import __version__, docs, rules_doc_url
 from checker.config import find_config, load_config
 from checker.engine import RunOptions, active_rules
 from checker.engine import run as run_check
@@ -23,6 +24,8 @@ from checker.errors import InputError
 from checker.model import CheckResult, Severity
 from checker.reporters import REPORTERS, Reporter, text
 from checker.rules import RULES, summary
+
+SCHEMAS = ("registry", "config")
 
 FORMATS = (*REPORTERS, "auto")
 
@@ -95,7 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache", metavar="FILE", help="JSON file that remembers good link results between runs"
     )
     check.add_argument(
-        "--quiet", "-q", action="store_true", help="no progress output while links are checked"
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print the findings only, one line each: no source excerpts, notes, summary "
+        "line or link-check progress (a clean run prints nothing)",
     )
     check.add_argument(
         "--base",
@@ -109,10 +116,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("rules", help="list the rules", description="List the rules.")
+    explain = commands.add_parser(
+        "explain",
+        help="print a rule's documentation",
+        description="Print a rule's documentation: what it checks, why, options, examples.",
+    )
+    explain.add_argument("rule", metavar="RULE", help="rule id, e.g. field-mismatch")
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the registry or the config",
+        description="Print a JSON Schema, for editors (yaml-language-server) and other tools.",
+    )
+    schema.add_argument("name", choices=SCHEMAS, help="which schema")
     return parser
 
 
-def _reporter(name: str, color: str) -> Reporter:
+def _reporter(name: str, color: str, stream: TextIO, quiet: bool = False) -> Reporter:
     if name == "auto":
         name = (
             "github"
@@ -120,7 +139,7 @@ def _reporter(name: str, color: str) -> Reporter:
             else "text"
         )
     if name == "text":
-        return functools.partial(text.report, color=text.use_color(sys.stdout, color))
+        return functools.partial(text.report, color=text.use_color(stream, color), quiet=quiet)
     return REPORTERS[name]
 
 
@@ -156,6 +175,22 @@ def _list_rules(stream: TextIO) -> int:
     return 0
 
 
+def _explain(rule_id: str, out: TextIO, err: TextIO) -> int:
+    module = RULES.get(rule_id.strip())
+    if module is None:
+        err.write(f"subprocessor-check: unknown rule {text.safe(rule_id)!r}; the rules are:\n")
+        _list_rules(err)
+        return 2
+    out.write(docs.explain(docs.parse(module), rules_doc_url()))
+    return 0
+
+
+def _schema(name: str, out: TextIO) -> int:
+    path = resources.files("checker.schemas").joinpath(f"{name}.schema.json")
+    out.write(path.read_text("utf-8"))
+    return 0
+
+
 def run(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -170,6 +205,10 @@ def run(
         return 2
     if args.command == "rules":
         return _list_rules(out)
+    if args.command == "explain":
+        return _explain(args.rule, out, err)
+    if args.command == "schema":
+        return _schema(args.name, out)
     if args.command != "check":
         parser.print_help(err)
         return 2
@@ -186,13 +225,14 @@ def run(
             link_cache=args.cache,
             progress=None if args.quiet else Progress(err),
             token=args.token or os.environ.get("GITHUB_TOKEN") or None,
+            rule_doc_base=rules_doc_url(),
         )
         result = run_check(config, options)
     except InputError as exc:
         err.write(f"subprocessor-check: {exc}\n")
         return 2
     try:
-        _reporter(args.format, args.color)(result, out)
+        _reporter(args.format, args.color, out, args.quiet)(result, out)
         out.flush()
     except BrokenPipeError:
         # The reader went away (``| head``); say nothing more, and keep Python from

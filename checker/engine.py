@@ -7,6 +7,7 @@ The engine, not the rule, decides a finding's rule id, severity and path.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from checker import gitbase, markdown
-from checker.baseline import Baseline, page_vendors
+from checker.baseline import Baseline, list_changes, page_vendors
 from checker.config import Config, DocumentSettings
 from checker.errors import InputError
 from checker.matching import match, name_key, normalize_url
@@ -23,9 +24,12 @@ from checker.model import (
     Document,
     Finding,
     LinkResult,
+    ListChange,
+    PageReport,
     Registry,
     RuleInfo,
     Severity,
+    VendorListing,
 )
 from checker.registry import is_remote, load_registry, parse_registry
 from checker.rules import RULES, description, summary
@@ -254,7 +258,10 @@ def _check_links(
 def run(config: Config, options: RunOptions) -> CheckResult:
     """Check every page; ``InputError`` when a page, the registry or the config is unusable."""
     rules = active_rules(config)
-    result = CheckResult(rules=[rule_info(r.module, options.rule_doc_base) for r in rules])
+    result = CheckResult(
+        rules=[rule_info(r.module, options.rule_doc_base) for r in rules],
+        checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
     source = registry_source(config, options)
     registry = load_registry(source, token=options.token) if source else None
     if registry is None:
@@ -302,8 +309,53 @@ def run(config: Config, options: RunOptions) -> CheckResult:
         result.findings.extend(findings)
         result.documents.append(page.document.path)
         result.vendors += vendors
+        result.sources[page.document.path] = page.document.lines
+        result.pages.append(
+            _page_report(page, registry, count_descriptions=config.count_description_changes)
+        )
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _page_report(page: _Page, registry: Registry | None, *, count_descriptions: bool) -> PageReport:
+    """The page's date, vendor rows and (with a base) how its list moved, for reporters."""
+    doc = page.document
+    report = PageReport(
+        path=doc.path,
+        effective_date=doc.date.value if doc.date else None,
+        effective_date_line=doc.date.line if doc.date else None,
+        vendors=[
+            VendorListing(
+                path=doc.path,
+                line=row.row.line,
+                name=row.name,
+                url=row.link.url if row.link else None,
+                location=row.value("location"),
+                description=row.value("description"),
+            )
+            for table in page.tables
+            for row in table.vendors
+        ],
+    )
+    if page.baseline is not None:
+        changes = list_changes(
+            page.baseline,
+            doc,
+            registry,
+            page.settings,
+            count_descriptions=count_descriptions,
+        )
+        base_doc = page.baseline.document
+        report.changes = ListChange(
+            path=doc.path,
+            base=page.baseline.ref,
+            added=list(changes.added),
+            removed=list(changes.removed),
+            changed=[(name, list(fields)) for name, fields in changes.changed],
+            base_date=base_doc.date.value if base_doc and base_doc.date else None,
+            head_date=report.effective_date,
+        )
+    return report
 
 
 def load_baseline(

@@ -269,6 +269,56 @@ class RuleInfo:
 
 
 @dataclass(slots=True)
+class VendorListing:
+    """One vendor row of a page's subprocessor table, as the page states it."""
+
+    path: str
+    """The page (as ``Finding.path`` names it)."""
+    line: int
+    """Source line of the row (1-based)."""
+    name: str
+    """The vendor's name as a reader sees it (markup removed)."""
+    url: str | None = None
+    """The vendor's link as written, when the row has one."""
+    location: str | None = None
+    description: str | None = None
+
+
+@dataclass(slots=True)
+class ListChange:
+    """How a page's subprocessor list moved since the base revision (``--base``)."""
+
+    path: str
+    """The page."""
+    base: str
+    """The base revision as the user named it."""
+    added: list[str] = field(default_factory=list)
+    """Vendors on the page now that were not at the base."""
+    removed: list[str] = field(default_factory=list)
+    """Vendors at the base that are gone."""
+    changed: list[tuple[str, list[str]]] = field(default_factory=list)
+    """(vendor, names of the fields that differ)."""
+    base_date: str | None = None
+    """The effective date the base stated, as written."""
+    head_date: str | None = None
+    """The effective date the page states now, as written."""
+
+
+@dataclass(slots=True)
+class PageReport:
+    """What a reader of a report wants to know about one checked page besides its findings."""
+
+    path: str
+    effective_date: str | None = None
+    """The date the page states, as written; ``None`` when it states none."""
+    effective_date_line: int | None = None
+    vendors: list[VendorListing] = field(default_factory=list)
+    """The vendor rows, in source order."""
+    changes: ListChange | None = None
+    """Set when the run compared with a base revision."""
+
+
+@dataclass(slots=True)
 class CheckResult:
     """Everything one run found, handed to a reporter."""
 
@@ -282,6 +332,13 @@ class CheckResult:
     """Things the user should know that are not findings (e.g. rules skipped)."""
     rules: list[RuleInfo] = field(default_factory=list)
     """The rules that ran, for reporters that describe them (SARIF)."""
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    """Each checked page's lines (``sources[path][n - 1]`` is line n), keyed like
+    ``Finding.path``, so reporters can quote the line a finding is on. Page text: untrusted."""
+    pages: list[PageReport] = field(default_factory=list)
+    """Per checked page: its effective date, vendor rows and changes since the base."""
+    checked_at: str | None = None
+    """When the run happened (ISO 8601, UTC, seconds), for reports that are kept."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
