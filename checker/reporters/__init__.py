@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from checker.model import CheckResult
-from checker.reporters import github, json_report, sarif, text
+from checker.reporters import github, html, json_report, sarif, text
 
 Reporter = Callable[[CheckResult, TextIO], None]
 
@@ -20,4 +20,5 @@ REPORTERS: dict[str, Reporter] = {
     "json": json_report.report,
     "github": github.report,
     "sarif": sarif.report,
+    "html": html.report,
 }
