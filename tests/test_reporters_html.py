@@ -426,3 +426,15 @@ def test_browser_screenshot(audit: Audit, tmp_path: Path, name: str, size: str) 
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == tuple(int(n) for n in size.split(","))
     shutil.copy(audit.path, ARTIFACTS / "html-report.html")
+
+
+def test_missing_browser_skips_locally_and_fails_in_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+        _chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required in CI"):
+        _chromium()
