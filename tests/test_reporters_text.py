@@ -285,3 +285,21 @@ def test_caret_after_the_end_of_a_short_row() -> None:
     excerpt, carets = _render(source, finding)[2:4]
     assert carets.index("^") == excerpt.index("|") + 2 + len(source)
     assert carets.count("^") == 1
+
+
+def test_readme_sample_is_what_the_tool_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    sample = readme.split("description edited:\n\n```\n", 1)[1].split("```", 1)[0]
+    page = (root / "examples" / "subprocessors.md").read_text()
+    page = page.replace("PostgresAI Team", "Postgres.ai Team")
+    page = "".join(line for line in page.splitlines(True) if "pgMustard" not in line)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "subprocessors.md").write_text(page)
+    (tmp_path / "subprocessors.yml").write_text((root / "examples" / "registry.yml").read_text())
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli("check", "docs/subprocessors.md", "-r", "subprocessors.yml")
+    assert code == 1
+    assert out == sample
