@@ -321,10 +321,14 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="exit 1 when the file is stale; write nothing"
     )
     parser.add_argument(
-        "--output", default=None, help=f"where to write (default: {RULES_DOC_PATH} in the repo)"
+        "--output",
+        default=None,
+        help=f"where to write (default: {RULES_DOC_PATH} in the checkout, else here)",
     )
     args = parser.parse_args(argv)
-    target = Path(args.output) if args.output else Path(__file__).parents[1] / RULES_DOC_PATH
+    checkout = Path(__file__).resolve().parents[1]
+    root = checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+    target = Path(args.output) if args.output else root / RULES_DOC_PATH
     text = markdown()
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if args.check:

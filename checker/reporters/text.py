@@ -174,7 +174,7 @@ class _Painter:
         self.on = on
 
     def __call__(self, text: str, *codes: str) -> str:
-        if not self.on or not codes:
+        if not self.on or not codes or not text:
             return text
         return "".join(codes) + text + _RESET
 
