@@ -303,3 +303,9 @@ def test_readme_sample_is_what_the_tool_prints(
     code, out, _ = cli("check", "docs/subprocessors.md", "-r", "subprocessors.yml")
     assert code == 1
     assert out == sample
+
+
+def test_unusual_spaces_are_spaces_and_invisible_characters_are_visible() -> None:
+    assert text.safe("a\u00a0b\u2003c") == "a b c"
+    assert text.safe("Mars\u202eUSA\u200b") == "Mars\ufffdUSA\ufffd"
+    assert text.safe("\x1b[31mred\x07") == "\ufffd[31mred\ufffd"

@@ -380,7 +380,7 @@ def _findings(result: CheckResult) -> list[str]:
         ]
         expected = finding.context.get("expected")
         if expected is not None:
-            parts.append(f'<p>Registry: <span class="fix">{esc(expected)}</span></p>')
+            parts.append(f'<p>Expected: <span class="fix">{esc(expected)}</span></p>')
         if finding.suggestion and finding.suggestion != (
             str(expected) if expected is not None else None
         ):

@@ -68,12 +68,15 @@ def _safe_char(ch: str) -> str:
         return " " * _TAB
     if ch == " " or ch.isprintable():
         return ch
+    if unicodedata.category(ch) == "Zs":  # no-break and other spaces: a space on screen
+        return " "
     return "\ufffd"
 
 
 def safe(text: str) -> str:
     """Text that cannot drive a terminal: control characters (ESC, CR, BEL …), line
-    separators and invisible format characters become U+FFFD, tabs become spaces."""
+    separators and invisible format characters (bidi overrides, zero-width …) become
+    U+FFFD; tabs and other spaces become spaces."""
     return "".join(_safe_char(ch) for ch in text)
 
 
