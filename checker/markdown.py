@@ -31,7 +31,6 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 """Pages larger than this are refused: no real subprocessor page comes close."""
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_BLANKS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 _BARE_URL = re.compile(r"https?://[^\s<>\[\]()|\"'`]+", re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:!?*_"
 _HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
@@ -130,7 +129,11 @@ def split_lines(text: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Fold every run of blanks (non-breaking and zero-width spaces included) to one space."""
-    return _BLANKS.sub(" ", text).strip()
+    # str.split() knows every Unicode space (U+00A0 included) and is several times faster
+    # than a regex; the zero-width characters it does not count as space are mapped first.
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return " ".join(text.split())
 
 
 def parse_document(text: str, path: str = "<page>", *, date_labels: Sequence[str] = ()) -> Document:
