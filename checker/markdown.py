@@ -161,6 +161,8 @@ class _Walker:
         self.env = env
         self.skip = skip
         self.heading: str | None = None
+        self.quote_depth = 0
+        """How many blockquotes enclose the current token (their ``>`` are not cells)."""
 
     def walk(self, tokens: list[Token]) -> None:
         i = 0
@@ -168,6 +170,8 @@ class _Walker:
             tok = tokens[i]
             if tok.type == "front_matter":
                 self._front_matter(tok)
+            elif tok.type in ("blockquote_open", "blockquote_close"):
+                self.quote_depth += 1 if tok.nesting > 0 else -1
             elif tok.type == "heading_open" and tok.map:
                 text = _plain(tokens[i + 1].children or [])
                 self.doc.headings.append(Heading(int(tok.tag[1:]), text, tok.map[0] + 1))
@@ -237,8 +241,15 @@ class _Walker:
 
     def _pipe_row(self, index: int, inline_cells: list[Token]) -> Row:
         raw_line = self.lines[index] if index < len(self.lines) else ""
+        # Inside a blockquote the row starts after its ">" markers: split what follows them,
+        # and count columns in the whole line.
+        offset = 0
+        if self.quote_depth:
+            marker = re.match(rf"(?:[ \t]*>){{{self.quote_depth}}} ?", raw_line)
+            offset = marker.end() if marker else 0
         cells: list[Cell] = []
-        for n, (start, raw) in enumerate(_split_row(raw_line)):
+        for n, (start, raw) in enumerate(_split_row(raw_line[offset:])):
+            start += offset
             # markdown-it already parsed the cells it kept; cells beyond the header's width
             # it dropped, so those are parsed here.
             children = (
