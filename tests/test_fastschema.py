@@ -68,19 +68,19 @@ def agree(name: str, data: Any) -> None:
     assert fast(data) is slow, data
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(documents(REGISTRY_KEYS))
 def test_registry_schema_agrees(data: Any) -> None:
     agree("registry", data)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(documents(CONFIG_KEYS))
 def test_config_schema_agrees(data: Any) -> None:
     agree("config", data)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(
     st.lists(
         st.fixed_dictionaries(
