@@ -24,7 +24,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from checker import yamlfile
-from checker.errors import InputError
+from checker.files import file_size, read_text
 from checker.model import Cell, DateLine, Document, Heading, Link, Row, Table
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -86,37 +86,13 @@ def load_document(
 ) -> Document:
     """Read and parse a page; ``InputError`` says why when the file cannot be used."""
     shown = display_path or str(path)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputError(shown, "is a directory, not a Markdown file")
-        size = p.stat().st_size
-        if size > max_bytes:
-            # Not read at all, so time and memory stay bounded; the document-too-large rule
-            # reports it as a finding on the page.
-            return Document(path=shown, text="", lines=[], too_large=(size, max_bytes))
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(shown, "no such file") from None
-    except PermissionError:
-        raise InputError(shown, "permission denied") from None
-    except OSError as exc:
-        raise InputError(shown, exc.strerror or str(exc)) from None
-    return parse_document(decode(data, shown), shown, date_labels=date_labels)
-
-
-def decode(data: bytes, shown: str) -> str:
-    """UTF-8 text without a BOM; binary or non-UTF-8 input is an ``InputError``."""
-    if b"\x00" in data[:8192]:
-        raise InputError(shown, "looks like a binary file (it contains NUL bytes)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            shown, f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})"
-        ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    size = file_size(path, shown, "Markdown file")
+    if size > max_bytes:
+        # Not read at all, so time and memory stay bounded; the document-too-large rule
+        # reports it as a finding on the page.
+        return Document(path=shown, text="", lines=[], too_large=(size, max_bytes))
+    text = read_text(path, shown, "Markdown file")
+    return parse_document(text, shown, date_labels=date_labels)
 
 
 def split_lines(text: str) -> list[str]:
