@@ -237,7 +237,8 @@ def markdown_section(doc: RuleDoc) -> str:
         if example.code:
             parts += [f"**{label}:**", "", _fence(example.code), ""]
         else:
-            parts += [f"**{label}**", ""]
+            word = "Passes" if example.passes else "Fails"
+            parts += [f"**{word}:** {_inline_md(example.remark)}", ""]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -304,7 +305,11 @@ def explain(doc: RuleDoc, doc_url: str | None = None) -> str:
         lines += _wrap(f"{option.key} (default {default}): {text}", "  ", hanging="      ")
     for example in doc.examples:
         label = _inline_text(_example_label(example))
-        lines += ["", f"{label}:" if example.code else label]
+        if not example.code:
+            word = "Passes" if example.passes else "Fails"
+            lines += ["", *_wrap(f"{word}: {_inline_text(example.remark)}")]
+            continue
+        lines += ["", f"{label}:"]
         if example.code:
             lines += ["", *("    " + c if c else "" for c in example.code.splitlines())]
     if doc_url:

@@ -229,8 +229,12 @@ def _vendor_rows(dom: _Dom) -> dict[str, dict[str, object]]:
 
 
 def test_every_vendor_has_a_row_with_its_status_badge(audit: Audit) -> None:
-    rows = _vendor_rows(_dom(audit.html))
-    assert {name: row["status"] for name, row in rows.items()} == {
+    dom = _dom(audit.html)
+    rows = _vendor_rows(dom)
+    statuses = {name: row["status"] for name, row in rows.items()}
+    # On failure, show what the report says about the links and findings.
+    context = " ".join(dom.text().split())
+    assert statuses == {
         "Alive": "ok",
         "Gone": "broken",
         "Moved": "redirected",
@@ -238,7 +242,7 @@ def test_every_vendor_has_a_row_with_its_status_badge(audit: Audit) -> None:
         "Newcomer": "ok",
         "[Evil](javascript:alert(1))": "drift",  # not in the registry
         "Forgotten": "missing",  # in the registry, not on the page
-    }
+    }, context
 
 
 def test_header_shows_verdict_date_and_totals(audit: Audit) -> None:
