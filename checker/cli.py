@@ -1,4 +1,4 @@
-"""The command line: ``subprocessor-check check|rules``.
+"""The command line: ``subprocessor-check check|rules|init|fix|changelog``.
 
 ``run(argv)`` returns the exit code and never calls ``sys.exit``; ``main`` does. Exit codes:
 0 no error finding, 1 error findings, 2 the check could not run (bad usage, a missing or
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from checker import __version__
+from checker.adopt import commands as adopt_commands
 from checker.config import find_config, load_config
 from checker.engine import RunOptions, active_rules
 from checker.engine import run as run_check
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("rules", help="list the rules", description="List the rules.")
+    adopt_commands.register(commands)
     return parser
 
 
@@ -170,6 +172,8 @@ def run(
         return 2
     if args.command == "rules":
         return _list_rules(out)
+    if args.command in adopt_commands.COMMANDS:
+        return adopt_commands.run(args, out, err)
     if args.command != "check":
         parser.print_help(err)
         return 2
