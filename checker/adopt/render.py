@@ -272,6 +272,26 @@ def _update_row(
     return replace_cells(row.row.raw, {i: raws[i] for i in changed})
 
 
+def _in_sync(
+    table: SubprocessorTable, entries: list[RegistryEntry], rows: dict[int, VendorRow]
+) -> bool:
+    """Whether the table already shows ``entries``, in order (for tables fix cannot write)."""
+    if len(entries) != len(table.vendors):
+        return False
+    for entry, row in zip(entries, table.vendors, strict=True):
+        if rows.get(id(entry)) is not row or not same_text(row.cells["name"], entry.name):
+            return False
+        if entry.url and (
+            row.link is None or normalize_url(row.link.url) != normalize_url(entry.url)
+        ):
+            return False
+        for name in ("location", "description"):
+            value, cell = entry.field_value(name), row.cells.get(name)
+            if value is not None and cell is not None and not same_text(cell, value):
+                return False
+    return True
+
+
 def _is_aligned(lines: list[str]) -> bool:
     """Whether every line puts its pipes in the same columns (a Prettier-padded table)."""
     if len(lines) < 3:
@@ -322,16 +342,17 @@ def _table_lines(
     header_line = t.header.line
     normal = header_line < len(lines) and bool(_SEPARATOR.match(lines[header_line][0]))
     separator_line = header_line + 1 if normal else header_line - 1
-    new_body = [_row(e, rows.get(id(e)), table, style) for e in entries]
-    old_body = [r.raw for r in t.rows]
-    if new_body == old_body:
-        return None
     if t.html:
+        if _in_sync(table, entries, rows):
+            return None
         raise InputError(
             "",
             f"the subprocessor table on line {t.line} is an HTML <table>, which fix cannot "
             "rewrite; edit it by hand (check shows what differs)",
         )
+    new_body = [_row(e, rows.get(id(e)), table, style) for e in entries]
+    if new_body == [r.raw for r in t.rows]:
+        return None
     first_body = t.rows[0].line if t.rows else separator_line + 1
     last_body = t.rows[-1].line if t.rows else separator_line
     if normal:
