@@ -158,6 +158,15 @@ def test_registry_effective_date_is_written(tmp_path: Path) -> None:
     assert cli(tmp_path, "check").code == 0
 
 
+def test_the_date_never_moves_back(tmp_path: Path) -> None:
+    done = cli(tmp_path, "fix", "--date", "2020-01-01", page=PAGE, registry=REGISTRY,
+               config=CONFIG, json_format=False)  # fmt: skip
+    assert done.code == 0
+    assert "not moved back: 2020-01-01 is before the page's date 2024-03-01" in done.stderr
+    text = (tmp_path / "page.md").read_text()
+    assert text.startswith("Effective date: 2024-03-01\n") and "Gamma" in text
+
+
 def test_today_is_the_default_date(tmp_path: Path) -> None:
     cli(tmp_path, "fix", page=PAGE, registry=REGISTRY, config=CONFIG, json_format=False)
     first = (tmp_path / "page.md").read_text().splitlines()[0]

@@ -444,7 +444,7 @@ def _fresh(day: dt.date, formats: list[str]) -> str:
 
 
 def set_date(
-    doc: Document, day: dt.date, formats: list[str]
+    doc: Document, day: dt.date, formats: list[str], *, backwards: bool = False
 ) -> tuple[str | None, str | None, str | None]:
     """(new text, old value, new value) with the page's date set to ``day``.
 
@@ -457,6 +457,8 @@ def set_date(
     current = parse_date(stated.value, [*formats, *KNOWN_FORMATS]).date
     if current == day:
         return None, stated.value, stated.value
+    if current is not None and day < current and not backwards:
+        raise ValueError(f"{day} is before the page's date {current}")
     lines = split_keep(doc.text)
     # A Liquid/Hugo expression shows a front-matter key: write the key.
     candidates = [stated] + [
@@ -511,7 +513,13 @@ def render(
         wanted = day
     if wanted is None:
         return result
-    dated, before, after = set_date(new_doc, wanted, settings.date.formats)
+    try:
+        dated, before, after = set_date(
+            new_doc, wanted, settings.date.formats, backwards=bool(registry.effective_date)
+        )
+    except ValueError as exc:
+        notes.append(f"the effective date was not moved back: {exc}")
+        return result
     result.date_before, result.date_after = before, after
     if dated is not None:
         result.text = dated
