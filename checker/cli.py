@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import os
 import sys
 import time
@@ -214,5 +215,17 @@ def exit_code(result: CheckResult, fail_on: str) -> int:
     return 1 if any(f.severity.rank >= threshold for f in result.findings) else 0
 
 
+def tune_gc() -> None:
+    """Collect young objects less often, for a short-lived process that builds many of them.
+
+    Parsing a large page creates hundreds of thousands of tokens, almost none in reference
+    cycles; with the default thresholds the collector rescans that growing heap again and
+    again, which cost a third of the time of a 5,000-row check. Memory stays bounded: the
+    page size is limited and the process ends after one run.
+    """
+    gc.set_threshold(200_000, 20, 20)
+
+
 def main() -> None:
+    tune_gc()
     sys.exit(run())

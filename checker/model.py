@@ -151,6 +151,8 @@ class Document:
     """Every heading in the page, in source order."""
     dates: list[DateLine] = field(default_factory=list)
     """Every candidate effective-date statement, best first."""
+    too_large: tuple[int, int] | None = None
+    """(size, limit) in bytes when the page was over the size limit and was not read."""
 
     @property
     def date(self) -> DateLine | None:

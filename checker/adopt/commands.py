@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, TextIO
 
-from checker import gitbase, markdown
+from checker import files, gitbase, markdown
 from checker.adopt import atom, changelog, fix
 from checker.adopt.atomic import write_atomic
 from checker.adopt.changes import (
@@ -193,12 +193,7 @@ def _kind(path: str) -> str:
 
 
 def _read(path: str) -> str:
-    try:
-        return markdown.decode(Path(path).read_bytes(), path)
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, exc.strerror or str(exc)) from None
+    return files.read_text(path, path, "file")
 
 
 def _version_of_file(path: str) -> Version:

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import markdown
+from checker import files, markdown
 from checker.adopt.atomic import write_atomic
 from checker.adopt.render import Rendered, render, split_keep
 from checker.config import Config
@@ -72,19 +72,14 @@ def plan(
     fixes = []
     for open_path, shown in document_paths(config, options):
         settings = config.document(open_path)
-        path = Path(open_path)
+        size = files.file_size(open_path, shown, "Markdown file")
+        if size > config.max_document_bytes:
+            raise InputError(shown, f"is {size:,} bytes, over max_document_bytes")
         try:
-            size = path.stat().st_size
-            if size > config.max_document_bytes:
-                raise InputError(shown, f"is {size:,} bytes, over max_document_bytes")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(shown, "no such file") from None
-        except IsADirectoryError:
-            raise InputError(shown, "is a directory, not a Markdown file") from None
+            data = Path(open_path).read_bytes()
         except OSError as exc:
             raise InputError(shown, exc.strerror or str(exc)) from None
-        text = markdown.decode(data, shown)
+        text = files.decode_text(data, shown)
         doc = markdown.parse_document(text, shown, date_labels=settings.date.labels)
         rendered = render(
             doc,

@@ -14,6 +14,7 @@ from checker.rules import (
     date_mismatch,
     date_missing,
     date_not_updated,
+    document_too_large,
     duplicate_entry,
     field_mismatch,
     link_blocked,
@@ -33,6 +34,7 @@ from checker.rules import (
 RULES: dict[str, ModuleType] = {
     module.ID: module
     for module in (
+        document_too_large,
         table_missing,
         missing_column,
         malformed_row,
