@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.adopt.changes import Changes, VendorChange, status, value_of
+from checker.adopt.changes import Changes, VendorChange, status
 from checker.markdown import plain_inline
 from checker.model import RegistryEntry
 
@@ -129,6 +129,3 @@ def summary(changes: Changes) -> str:
         parts.append("planned " + ", ".join(e.name for e in changes.upcoming))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] if text else "No change to the list"
-
-
-__all__ = ["as_json", "markdown", "summary", "value_of"]

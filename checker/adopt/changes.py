@@ -12,16 +12,14 @@ a note turned from bold to italic is no change, a reworded one is.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from checker.config import DocumentSettings, TableSettings
 from checker.dates import parse_date
-from checker.markdown import fold, parse_document
+from checker.markdown import fold
 from checker.matching import as_shown, name_key, normalize_url
 from checker.model import Document, Registry, RegistryEntry
-from checker.registry import parse_registry
 from checker.tables import find_tables
 
 COMPARED = (
@@ -211,16 +209,3 @@ def from_page(doc: Document, settings: DocumentSettings | None, label: str) -> V
             )
     formats = settings.date.formats if settings else []
     return Version(label, entries, page_date(doc, formats))
-
-
-def read_version(text: str | None, source: str, label: str, kind: str) -> Version:
-    """A version from file text (``None``: the file did not exist there, an empty list)."""
-    if text is None:
-        return Version(label, [])
-    if kind == "registry":
-        return from_registry(parse_registry(text, source), label)
-    return from_page(parse_document(text, source), None, label)
-
-
-def today() -> str:
-    return dt.date.today().isoformat()
