@@ -1,4 +1,4 @@
-"""The command line: ``subprocessor-check check|rules|explain|schema``.
+"""The command line: ``subprocessor-check check|rules|explain|schema|init|fix|changelog``.
 
 ``run(argv)`` returns the exit code and never calls ``sys.exit``; ``main`` does. Exit codes:
 0 no error finding, 1 error findings, 2 the check could not run (bad usage, a missing or
@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TextIO
 
 from checker import __version__, docs, rules_doc_url
+from checker.adopt import commands as adopt_commands
 from checker.config import find_config, load_config
 from checker.engine import RunOptions, active_rules
 from checker.engine import run as run_check
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print a JSON Schema, for editors (yaml-language-server) and other tools.",
     )
     schema.add_argument("name", choices=SCHEMAS, help="which schema")
+    adopt_commands.register(commands)
     return parser
 
 
@@ -210,6 +212,8 @@ def run(
         return _explain(args.rule, out, err)
     if args.command == "schema":
         return _schema(args.name, out)
+    if args.command in adopt_commands.COMMANDS:
+        return adopt_commands.run(args, out, err)
     if args.command != "check":
         parser.print_help(err)
         return 2

@@ -100,6 +100,8 @@ class Config:
     rules: dict[str, RuleSettings] = field(default_factory=dict)
     links: LinkSettings = field(default_factory=LinkSettings)
     count_description_changes: bool = True
+    notice_period_days: int | None = None
+    """Days of notice before a new subprocessor starts (the notice-period rule)."""
     max_document_bytes: int = 10 * 1024 * 1024
     rule_lines: dict[str, int] = field(default_factory=dict)
     """Line of each rule's key under ``rules``, for messages about it."""
@@ -163,6 +165,7 @@ def parse_config(text: str, shown: str, base_dir: Path | None = None) -> Config:
         count_description_changes=data.get("date_change", {}).get(
             "count_description_changes", True
         ),
+        notice_period_days=data.get("notice_period_days"),
         max_document_bytes=data.get("max_document_bytes", 10 * 1024 * 1024),
         rule_lines={
             rule_id: line

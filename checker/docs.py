@@ -198,7 +198,9 @@ def _fence(code: str) -> str:
     fence = "```"
     while fence in code:
         fence += "`"
-    return f"{fence}markdown\n{code}\n{fence}"
+    # Examples are page text, or registry/config YAML.
+    language = "yaml" if re.match(r"\s*(- )?[a-z_]+:", code) and "|" not in code else "markdown"
+    return f"{fence}{language}\n{code}\n{fence}"
 
 
 def _example_label(example: Example) -> str:

@@ -103,6 +103,8 @@ def active_rules(config: Config) -> list[ActiveRule]:
         severity = settings.severity if settings and settings.severity else module.SEVERITY
         if rule_id == "link-unreachable" and not (settings and settings.severity):
             severity = config.links.unreachable
+        if rule_id == "notice-period" and options.get("days") is None:
+            options["days"] = config.notice_period_days
         rules.append(ActiveRule(module, severity, options))
     return rules
 

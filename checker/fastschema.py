@@ -134,6 +134,19 @@ def _keyword(key: str, value: Any, schema: dict[str, Any]) -> Check:
     if key == "items":
         item_check = _compile(value)
         return lambda v: not isinstance(v, list) or all(item_check(item) for item in v)
+    if key == "contains":
+        contained = _compile(value)
+        return lambda v: not isinstance(v, list) or any(contained(item) for item in v)
+    if key == "not":
+        negated = _compile(value)
+        return lambda v: not negated(v)
+    if key == "if":
+        condition = _compile(value)
+        then = _compile(schema.get("then", True))
+        otherwise = _compile(schema.get("else", True))
+        return lambda v: then(v) if condition(v) else otherwise(v)
+    if key in ("then", "else"):
+        return lambda v: True  # applied by "if"; without an "if" they have no effect
     if key in ("oneOf", "anyOf", "allOf"):
         subs = [_compile(sub) for sub in value]
         if key == "allOf":

@@ -165,9 +165,10 @@ class RegistryEntry:
     """One subprocessor in the canonical registry."""
 
     name: str
-    url: str
-    location: str
-    description: str
+    url: str | None
+    """``None`` only in a registry whose ``required_fields`` leaves the field out."""
+    location: str | None
+    description: str | None
     line: int
     """Line of the entry in the registry file (1-based)."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -176,7 +177,8 @@ class RegistryEntry:
     def field_value(self, name: str) -> str | None:
         """A comparable field by name (``name``, ``url``, ``location``, ``description``)."""
         if name in ("name", "url", "location", "description"):
-            return str(getattr(self, name))
+            value = getattr(self, name)
+            return None if value is None else str(value)
         value = self.extra.get(name)
         return None if value is None else str(value)
 

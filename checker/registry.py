@@ -54,9 +54,9 @@ def parse_registry(text: str, source: str) -> Registry:
         entries.append(
             RegistryEntry(
                 name=item["name"],
-                url=item["url"],
-                location=item["location"],
-                description=item["description"],
+                url=item.get("url"),
+                location=item.get("location"),
+                description=item.get("description"),
                 line=positions.line_of(("subprocessors", i)) or 1,
                 extra=extra,
             )

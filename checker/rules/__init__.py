@@ -26,6 +26,7 @@ from checker.rules import (
     missing_column,
     missing_from_document,
     not_in_registry,
+    notice_period,
     privacy_link_missing,
     table_missing,
 )
@@ -47,6 +48,7 @@ RULES: dict[str, ModuleType] = {
         date_invalid,
         date_mismatch,
         date_not_updated,
+        notice_period,
         privacy_link_missing,
         link_broken,
         link_redirected,
