@@ -202,6 +202,11 @@ def _workspace_path(workspace: Path, value: str, what: str) -> Path:
     return path
 
 
+def _target(workspace: Path, value: str, what: str) -> Path | None:
+    """Where an output file input points (inside the workspace), or None when unset."""
+    return _workspace_path(workspace, value, what) if value else None
+
+
 def find_layout(inputs: Inputs, workspace: Path) -> Layout:
     config_path = _workspace_path(workspace, inputs.config or DEFAULTS["config"], "config")
     if config_path.is_file() or inputs.config != DEFAULTS["config"]:
@@ -579,6 +584,9 @@ def main(
     layout: Layout | None = None
     try:
         inputs = read_inputs(env)
+        sarif_target = _target(workspace, inputs.sarif_file, "sarif-file")
+        report_target = _target(workspace, inputs.report_file, "report-file")
+        cache_target = _target(workspace, inputs.cache, "cache")
         os.chdir(workspace)
         layout = find_layout(inputs, workspace)
         os.chdir(layout.root)
@@ -586,9 +594,6 @@ def main(
         is_change = isinstance(payload.get("pull_request"), dict) or event_name == "push"
         scope = find_base(layout.repo, event_name, payload, env)
         measure_change(scope, layout)
-        link_cache = (
-            str(_workspace_path(workspace, inputs.cache, "cache")) if inputs.cache else None
-        )
         options = RunOptions(
             documents=layout.documents,
             registry=layout.registry,
@@ -596,7 +601,7 @@ def main(
             base=scope.base,
             links=_links_mode(inputs, event_name, scope, is_change),
             allow_private=inputs.allow_private,
-            link_cache=link_cache,
+            link_cache=str(cache_target) if cache_target else None,
             progress=Progress(err, interval=10.0),
         )
         active_rules(layout.config)
@@ -649,22 +654,17 @@ def main(
 
     code = exit_code(result, inputs.fail_on)
     report_path = sarif_path = ""
-    if inputs.sarif_file:
-        target = _workspace_path(workspace, inputs.sarif_file, "sarif-file")
-        _write_file(
-            target,
-            json.dumps(sarif.to_sarif(result), ensure_ascii=True, indent=2) + "\n",
-            workspace,
-        )
+    if sarif_target is not None:
+        log = json.dumps(sarif.to_sarif(result), ensure_ascii=True, indent=2) + "\n"
+        _write_file(sarif_target, log, workspace)
         sarif_path = inputs.sarif_file
-    if inputs.report_file:
-        target = _workspace_path(workspace, inputs.report_file, "report-file")
+    if report_target is not None:
         data = json_report.as_dict(result)
         data["base"] = scope.base
-        _write_file(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n", workspace)
+        _write_file(report_target, json.dumps(data, indent=2, ensure_ascii=False) + "\n", workspace)
         report_path = inputs.report_file
-    if link_cache:
-        _hand_over(Path(link_cache), workspace)
+    if cache_target is not None:
+        _hand_over(cache_target, workspace)
 
     if inputs.summary:
         page_result = replace(
