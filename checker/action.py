@@ -76,7 +76,7 @@ DEFAULTS: Mapping[str, str] = {
 CHOICES: Mapping[str, tuple[str, ...]] = {
     "links": ("auto", "none", "changed", "all"),
     "fail-on": ("error", "warning", "never"),
-    "annotate": ("changed-lines", "changed-files", "all"),
+    "annotate": ("changed-lines", "changed-files", "all", "none"),
 }
 
 ALWAYS_ANNOTATED = frozenset({"date-not-updated"})
@@ -442,7 +442,9 @@ def on_changed_lines(finding: Finding, changed: gitbase.ChangedLines) -> bool:
 
 
 def annotated(findings: Iterable[Finding], mode: str, scope: Scope) -> list[Finding]:
-    """The findings to annotate under ``mode`` (changed-lines, changed-files, all)."""
+    """The findings to annotate under ``mode`` (changed-lines, changed-files, all, none)."""
+    if mode == "none":
+        return []
     if mode == "all" or scope.base is None:
         return list(findings)
     chosen = []
@@ -557,6 +559,31 @@ def _fail(
     return 2
 
 
+def _head(repo: Path | None) -> str | None:
+    try:
+        return gitbase.resolve_commit(repo, "HEAD") if repo is not None else None
+    except gitbase.GitError:
+        return None
+
+
+def checked_out_repository(repo: Path | None, env: Mapping[str, str]) -> str | None:
+    """``owner/name`` of the repository in the workspace, for links to its files.
+
+    Usually the workflow's own (``GITHUB_REPOSITORY``), but an audit may check out another
+    one (actions/checkout ``repository:``); its ``origin`` on the same server says which.
+    """
+    server = (env.get("GITHUB_SERVER_URL") or "").rstrip("/")
+    try:
+        url = gitbase.remote_url(repo) if repo is not None and server else None
+    except gitbase.GitError:
+        url = None
+    if url and url.startswith(server + "/"):
+        name = url[len(server) + 1 :].removesuffix("/").removesuffix(".git")
+        if re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", name):
+            return name
+    return env.get("GITHUB_REPOSITORY")
+
+
 def _links_mode(inputs: Inputs, event_name: str, scope: Scope, is_change: bool) -> str | None:
     if inputs.links != "auto":
         return inputs.links
@@ -620,7 +647,8 @@ def main(
     assert inputs is not None and layout is not None
 
     shown = annotated(result.findings, inputs.annotate, scope)
-    left_out = len(result.findings) - len(shown)
+    # Left out by the change filter (annotate: none leaves out everything, as asked).
+    left_out = len(result.findings) - len(shown) if inputs.annotate != "none" else 0
     notes: list[str] = []
     if scope.degraded:
         notes.append(
@@ -675,8 +703,9 @@ def main(
                 *result.notices,
             ],
         )
+        head = scope.head or _head(layout.repo)
         blob = summary.blob_base(
-            env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY"), scope.head
+            env.get("GITHUB_SERVER_URL"), checked_out_repository(layout.repo, env), head
         )
         _append(
             env.get("GITHUB_STEP_SUMMARY"),

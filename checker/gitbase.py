@@ -64,6 +64,7 @@ __all__ = [
     "read_at_ref",
     "read_bytes_at_ref",
     "ref_exists",
+    "remote_url",
     "repo_root",
     "resolve_commit",
 ]
@@ -275,6 +276,15 @@ def ref_exists(repo: str | Path, ref: str) -> bool:
 def resolve_commit(repo: str | Path, ref: str) -> str | None:
     """The full name of the commit ``ref`` names (``HEAD``, a branch, a sha); None if none."""
     return _commit_or_none(_repo(repo), ref)
+
+
+def remote_url(repo: str | Path, remote: str = "origin") -> str | None:
+    """The fetch URL configured for ``remote``; None when there is no such remote."""
+    if not remote or remote.startswith("-"):
+        return None
+    proc = _git(_repo(repo), ["config", "--get", f"remote.{remote}.url"], ok=(0, 1))
+    url = proc.stdout.decode("utf-8", "replace").strip()
+    return url or None
 
 
 def is_shallow(repo: str | Path) -> bool:

@@ -406,6 +406,22 @@ def test_audit_annotates_everything_up_to_the_cap(
     # links: auto means every link on an audit (all excluded by this config, none requested).
     assert "### Link audit" in run.summary and "➖ excluded" in run.summary
     assert run.summary.count("| ❌ error |") == 15
+    assert f"({SERVER}/{REPOSITORY}/blob/{repo.head()}/{PAGE}#L17)" in run.summary
+    assert snapshot(repo.path) == before
+
+
+def test_org_audit_of_another_repository(host: Host, home: Path, tmp_path: Path) -> None:
+    # The reusable workflow checks out each repository of the matrix into the workspace:
+    # links in the summary go to that repository, and annotations (which GitHub would pin on
+    # the calling repository's files) can be turned off.
+    repo = Repo.init(tmp_path / "ws", home)
+    seed(repo, "6659615")
+    repo.git("remote", "add", "origin", f"{SERVER}/acme/vendor-pages")
+    before = snapshot(repo.path)
+    run = host.run(repo.path, "schedule", SCHEDULE_PAYLOAD, {"annotate": "none"})
+    assert run.code == 1 and run.outputs["errors"] == "15"
+    assert run.annotations == []
+    assert f"({SERVER}/acme/vendor-pages/blob/{repo.head()}/{PAGE}#L17)" in run.summary
     assert snapshot(repo.path) == before
 
 
