@@ -20,9 +20,11 @@ What it does on each trigger:
   added or modified (reviewdog's ``added``), except those the change causes elsewhere:
   ``date-not-updated`` on the untouched date line, and findings about a vendor whose row or
   registry entry the change added, removed or edited (a removed row has no line of its own).
-* ``push``: the same comparison with the commit before the push (``before``).
-* ``workflow_dispatch``, ``schedule`` and anything else: a full audit with no base; every
-  finding is annotated (up to GitHub's cap) and links are checked by default.
+* ``push``: the same comparison with the commit before the push (``before``);
+  ``merge_group``: with the merge-queue's ``base_sha``.
+* ``workflow_dispatch`` and ``schedule``: a full audit with no base; every finding is
+  annotated (up to GitHub's cap) and ``links: auto`` checks every link. Other events: a full
+  audit with links as the config says.
 
 It writes the job summary, the step outputs, and the SARIF log and JSON report only where the
 inputs ask; nothing else in the workspace. Every line it prints that carries text from the
@@ -289,6 +291,9 @@ def find_base(
 ) -> Scope:
     """Choose the base commit for this event, fetching it into a shallow clone if needed."""
     pull = payload.get("pull_request")
+    queue = payload.get("merge_group")
+    if isinstance(queue, dict):  # a merge queue's commit: the target branch plus the group
+        pull = {"base": {"sha": queue.get("base_sha")}, "head": {"sha": queue.get("head_sha")}}
     is_pull = isinstance(pull, dict)
     before = _sha(payload.get("before")) if event_name == "push" else None
     if not is_pull and before is None:
@@ -317,7 +322,13 @@ def find_base(
         parents = gitbase.parents(repo, head)
     except gitbase.GitError:
         parents = []
-    merged = len(parents) == 2 and (parents[1] == head_sha or head == _sha(env.get("GITHUB_SHA")))
+    # GitHub's merge commit (refs/pull/N/merge): the head merged into the base branch. Only
+    # on pull_request is GITHUB_SHA that commit; pull_request_target checks out the base
+    # branch, whose tip may be an unrelated merge.
+    merged = len(parents) == 2 and (
+        parents[1] == head_sha
+        or (event_name == "pull_request" and head == _sha(env.get("GITHUB_SHA")))
+    )
     if merged:
         first = parents[0]
         if gitbase.ensure_commit(repo, first):
@@ -419,6 +430,8 @@ def measure_change(scope: Scope, layout: Layout) -> None:
         scope.changed.clear()
         scope.touched.clear()
         scope.changes = None
+        scope.base = None
+        scope.how = ""
         scope.degraded = f"the change could not be measured ({exc})"
 
 
@@ -618,7 +631,9 @@ def main(
         layout = find_layout(inputs, workspace)
         os.chdir(layout.root)
         payload = _event(env)
-        is_change = isinstance(payload.get("pull_request"), dict) or event_name == "push"
+        is_change = event_name == "push" or any(
+            isinstance(payload.get(key), dict) for key in ("pull_request", "merge_group")
+        )
         scope = find_base(layout.repo, event_name, payload, env)
         measure_change(scope, layout)
         options = RunOptions(

@@ -290,6 +290,51 @@ def test_head_checkout_compares_with_the_fork_point_not_the_moved_base(
     assert not [a for a in run.annotations if a.rule == "date-not-updated"]
 
 
+def test_push_compares_with_the_commit_before_it(host: Host, home: Path, tmp_path: Path) -> None:
+    repo = Repo.init(tmp_path / "ws", home)
+    before = seed(repo, "57d9d2c")
+    after = repo.commit({PAGE: page("29a89ff")}, "reword")
+    run = host.run(repo.path, "push", {"before": before, "after": after, "ref": "refs/heads/main"})
+    assert_clean_exit(run)
+    assert run.outputs["base"] == before
+    assert run.findings() == {("date-not-updated", DATE_LINE), ("field-mismatch", 18)}
+
+    # A new branch has no "before": nothing to compare with, and no notice about it.
+    zero = "0" * 40
+    run = host.run(repo.path, "push", {"before": zero, "after": after, "ref": "refs/heads/new"})
+    assert run.outputs["base"] == "" and run.notices == []
+    assert ("missing-from-document", 11) in run.findings()
+
+
+def test_merge_queue_compares_with_the_target_branch(
+    host: Host, home: Path, tmp_path: Path
+) -> None:
+    pr = pull_request(tmp_path / "ws", home, seed_files("d836b2a"), {PAGE: page("98458b5")})
+    queue = {"merge_group": {"base_sha": pr.base, "head_sha": pr.merge}}
+    run = host.run(pr.repo.path, "merge_group", queue)
+    assert_clean_exit(run)
+    assert run.outputs["base"] == pr.base
+    assert run.findings() == {("date-not-updated", DATE_LINE)}
+
+
+def test_pull_request_target_does_not_mistake_the_base_tip_for_a_merge_commit(
+    host: Host, home: Path, tmp_path: Path
+) -> None:
+    # pull_request_target checks out the base branch; its tip here is the merge of an earlier
+    # pull request, which is not this pull request's change.
+    earlier = pull_request(tmp_path / "ws", home, seed_files("d836b2a"), {PAGE: page("98458b5")})
+    repo = earlier.repo
+    repo.git("checkout", "-q", "-B", "main", earlier.merge)
+    repo.git("checkout", "-q", "-b", "next")
+    head = repo.commit({"README.md": "docs\n"}, "unrelated")
+    repo.git("checkout", "-q", "--detach", earlier.merge)
+    payload = pull_request_payload(earlier.merge, head)
+    run = host.run(repo.path, "pull_request_target", payload, sha=earlier.merge)
+    assert_clean_exit(run)
+    assert run.outputs["base"] == earlier.merge
+    assert run.findings() == set()
+
+
 def shallow_checkout(origin: Repo, workspace: Path, home: Path, merge: str) -> Repo:
     """What actions/checkout does by default: fetch the merge commit alone, depth 1."""
     clone = Repo.init(workspace, home)
