@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
@@ -164,6 +165,16 @@ def test_every_input_has_the_default_the_entrypoint_falls_back_to() -> None:
         assert name == name.lower() and " " not in name and "_" not in name, name
         assert spec.get("required") is False, name
         assert spec["description"].strip(), name
+
+
+def test_the_documentation_lists_every_input_and_output() -> None:
+    text = (ROOT / "docs" / "action.md").read_text("utf-8")
+    data = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
+    rows = {line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| `")}
+    documented = {name.strip("` ") for row in rows for name in row.split(",")}
+    assert set(data["inputs"]) <= documented
+    assert set(data["outputs"]) <= documented
+    assert set(action.DEFAULTS) | {"token"} == set(data["inputs"])
 
 
 # ---------------------------------------------------------------------------------------------
