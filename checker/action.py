@@ -42,6 +42,7 @@ import os
 import re
 import secrets
 import sys
+import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -206,7 +207,12 @@ def _workspace_path(workspace: Path, value: str, what: str) -> Path:
 
 def _target(workspace: Path, value: str, what: str) -> Path | None:
     """Where an output file input points (inside the workspace), or None when unset."""
-    return _workspace_path(workspace, value, what) if value else None
+    if not value:
+        return None
+    path = _workspace_path(workspace, value, what)
+    if path.is_dir():
+        raise UsageError(f"input '{what}' names a directory, not a file: {value!r}")
+    return path
 
 
 def find_layout(inputs: Inputs, workspace: Path) -> Layout:
@@ -565,7 +571,15 @@ def _fail(
     stdout.write(message_line + "\n")
     write_outputs(
         env.get("GITHUB_OUTPUT"),
-        {"errors": "", "warnings": "", "notices": "", "report": "", "sarif": "", "exit-code": "2"},
+        {
+            "errors": "",
+            "warnings": "",
+            "notices": "",
+            "report": "",
+            "sarif": "",
+            "base": "",
+            "exit-code": "2",
+        },
     )
     if inputs is None or inputs.summary:
         _append(env.get("GITHUB_STEP_SUMMARY"), _failure_summary(message))
@@ -744,7 +758,15 @@ def main(
 
 
 def run() -> None:
-    sys.exit(main())
+    """The container's entrypoint: ``main``, with a bug reported as a failed step (exit 2)."""
+    try:
+        code = main()
+    except Exception as exc:  # a bug: an annotation that says so, the traceback in the log
+        title = {"title": "subprocessor-check failed unexpectedly"}
+        sys.stdout.write(github.command("error", title, f"{type(exc).__name__}: {exc}") + "\n")
+        _log(sys.stderr, traceback.format_exc())
+        code = 2
+    sys.exit(code)
 
 
 if __name__ == "__main__":

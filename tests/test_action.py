@@ -534,6 +534,7 @@ def test_link_audit_against_a_live_server(host: Host, home: Path, tmp_path: Path
         ({"links": "some"}, "links"),
         ({"summary": "yes"}, "summary"),
         ({"sarif-file": "../outside.sarif"}, "inside the workspace"),
+        ({"report-file": ".git"}, "directory"),
     ],
 )
 def test_bad_inputs_fail_with_exit_code_2(
@@ -547,6 +548,23 @@ def test_bad_inputs_fail_with_exit_code_2(
     (error,) = run.annotations
     assert error.kind == "error" and words in error.message
     assert not (tmp_path / "outside.sarif").exists()
+
+
+def test_an_unexpected_failure_is_a_failed_step_with_its_traceback(
+    host: Host, home: Path, tmp_path: Path
+) -> None:
+    repo = Repo.init(tmp_path / "ws", home)
+    seed(repo, "98458b5")
+    folder = tmp_path / "not-a-file"
+    folder.mkdir()
+    run = host.run(
+        repo.path, "workflow_dispatch", DISPATCH_PAYLOAD, env={"GITHUB_OUTPUT": str(folder)}
+    )
+    assert run.code == 2
+    errors = [a for a in run.annotations if a.kind == "error"]
+    assert [a.title for a in errors] == ["subprocessor-check failed unexpectedly"]
+    assert "IsADirectoryError" in errors[0].message
+    assert "Traceback" in run.stderr
 
 
 def test_an_invalid_registry_is_an_error_on_its_line(
