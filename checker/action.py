@@ -47,6 +47,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from checker import __version__, gitbase, markdown
 from checker.baseline import Baseline, diff, list_changes, page_vendors, registry_vendors
@@ -611,6 +612,24 @@ def checked_out_repository(repo: Path | None, env: Mapping[str, str]) -> str | N
     return env.get("GITHUB_REPOSITORY")
 
 
+GITHUB_TOKEN_HOSTS = frozenset({"github.com", "api.github.com", "raw.githubusercontent.com"})
+"""Where the job's token may go when the registry is fetched (plus the server's own host)."""
+
+
+def token_for(registry: str | None, token: str | None, env: Mapping[str, str]) -> str | None:
+    """The token for this run: withheld when the registry is fetched from outside GitHub.
+
+    The registry's URL comes from the config, which a pull request can change; the job's
+    token must not be sent to whatever host it names. It authenticates only to GitHub
+    anyway. (The link checker sends it to GitHub hosts only, whatever this returns.)
+    """
+    if not token or registry is None or not is_remote(registry):
+        return token
+    host = (urlsplit(registry).hostname or "").lower()
+    server = (urlsplit(env.get("GITHUB_SERVER_URL") or "").hostname or "").lower()
+    return token if host in GITHUB_TOKEN_HOSTS or (server and host == server) else None
+
+
 def _links_mode(inputs: Inputs, event_name: str, scope: Scope, is_change: bool) -> str | None:
     if inputs.links != "auto":
         return inputs.links
@@ -653,7 +672,7 @@ def main(
         options = RunOptions(
             documents=layout.documents,
             registry=layout.registry,
-            token=inputs.token,
+            token=token_for(layout.registry, inputs.token, env),
             base=scope.base,
             links=_links_mode(inputs, event_name, scope, is_change),
             allow_private=inputs.allow_private,
