@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-HARNESS = Path(os.environ.get("LINKBENCH", "/work/shared/bench/linkbench"))
+HARNESS = Path(os.environ.get("LINKBENCH", ROOT.parent / "shared" / "bench" / "linkbench"))
+# The product as users run it: the CLI's link audit. Broken links are the lines of rule
+# link-broken, which name the URL; the harness reads URLs from that file.
+CLI = (
+    "{python} -m checker check {{doc}} --links --allow-private --quiet --color never"
+    " | grep -F '[link-broken]' > \"$LINKBENCH_BROKEN\"; true"
+)
 
 
 def main() -> int:
@@ -38,8 +44,8 @@ def main() -> int:
     parser.add_argument("--work", default=os.environ.get("WORK", "/tmp/linkbench-links"))
     parser.add_argument(
         "--ours",
-        default=f"{shlex.quote(sys.executable)} -m checker.links {{doc}}",
-        help="command for our checker; {doc} is the Markdown file",
+        default=CLI.format(python=shlex.quote(sys.executable)),
+        help="command for our checker; {doc} is the Markdown file (default: the CLI)",
     )
     args = parser.parse_args()
 

@@ -64,7 +64,12 @@ def registry_vendors(registry: Registry) -> dict[str, tuple[str, Vendor]]:
     return {
         name_key(e.name): (
             e.name,
-            (name_key(e.name), normalize_url(e.url), fold(e.location), fold(e.description)),
+            (
+                name_key(e.name),
+                normalize_url(e.url or ""),
+                fold(e.location or ""),
+                fold(e.description or ""),
+            ),
         )
         for e in active_entries(registry)
     }

@@ -1,4 +1,4 @@
-"""The command line: ``subprocessor-check check|rules``.
+"""The command line: ``subprocessor-check check|rules|init|fix|changelog``.
 
 ``run(argv)`` returns the exit code and never calls ``sys.exit``; ``main`` does. Exit codes:
 0 no error finding, 1 error findings, 2 the check could not run (bad usage, a missing or
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import os
 import sys
 import time
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from checker import __version__
+from checker.adopt import commands as adopt_commands
 from checker.config import find_config, load_config
 from checker.engine import RunOptions, active_rules
 from checker.engine import run as run_check
@@ -109,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("rules", help="list the rules", description="List the rules.")
+    adopt_commands.register(commands)
     return parser
 
 
@@ -170,6 +173,8 @@ def run(
         return 2
     if args.command == "rules":
         return _list_rules(out)
+    if args.command in adopt_commands.COMMANDS:
+        return adopt_commands.run(args, out, err)
     if args.command != "check":
         parser.print_help(err)
         return 2
@@ -210,5 +215,17 @@ def exit_code(result: CheckResult, fail_on: str) -> int:
     return 1 if any(f.severity.rank >= threshold for f in result.findings) else 0
 
 
+def tune_gc() -> None:
+    """Collect young objects less often, for a short-lived process that builds many of them.
+
+    Parsing a large page creates hundreds of thousands of tokens, almost none in reference
+    cycles; with the default thresholds the collector rescans that growing heap again and
+    again, which cost a third of the time of a 5,000-row check. Memory stays bounded: the
+    page size is limited and the process ends after one run.
+    """
+    gc.set_threshold(200_000, 20, 20)
+
+
 def main() -> None:
+    tune_gc()
     sys.exit(run())

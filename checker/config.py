@@ -13,6 +13,7 @@ from typing import Any
 
 from checker import yamlfile
 from checker.errors import InputError
+from checker.files import read_text
 from checker.model import Severity
 from checker.validation import validate
 
@@ -99,6 +100,8 @@ class Config:
     rules: dict[str, RuleSettings] = field(default_factory=dict)
     links: LinkSettings = field(default_factory=LinkSettings)
     count_description_changes: bool = True
+    notice_period_days: int | None = None
+    """Days of notice before a new subprocessor starts (the notice-period rule)."""
     max_document_bytes: int = 10 * 1024 * 1024
     rule_lines: dict[str, int] = field(default_factory=dict)
     """Line of each rule's key under ``rules``, for messages about it."""
@@ -127,20 +130,8 @@ def load_config(path: str | Path | None) -> Config:
     if path is None:
         return Config()
     shown = str(path)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputError(shown, "is a directory, not a config file")
-        text = p.read_bytes().decode("utf-8").removeprefix("\ufeff")
-    except FileNotFoundError:
-        raise InputError(shown, "no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(shown, "is not valid UTF-8") from None
-    except PermissionError:
-        raise InputError(shown, "permission denied") from None
-    except OSError as exc:
-        raise InputError(shown, exc.strerror or str(exc)) from None
-    return parse_config(text, shown, base_dir=p.resolve().parent)
+    text = read_text(path, shown, "config file")
+    return parse_config(text, shown, base_dir=Path(path).resolve().parent)
 
 
 def parse_config(text: str, shown: str, base_dir: Path | None = None) -> Config:
@@ -174,6 +165,7 @@ def parse_config(text: str, shown: str, base_dir: Path | None = None) -> Config:
         count_description_changes=data.get("date_change", {}).get(
             "count_description_changes", True
         ),
+        notice_period_days=data.get("notice_period_days"),
         max_document_bytes=data.get("max_document_bytes", 10 * 1024 * 1024),
         rule_lines={
             rule_id: line

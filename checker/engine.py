@@ -28,7 +28,7 @@ from checker.model import (
     Severity,
 )
 from checker.registry import is_remote, load_registry, parse_registry
-from checker.rules import RULES, description, summary
+from checker.rules import RULES, description, document_too_large, summary
 from checker.rules.base import RuleContext
 from checker.tables import SubprocessorTable, find_tables
 
@@ -99,6 +99,8 @@ def active_rules(config: Config) -> list[ActiveRule]:
         severity = settings.severity if settings and settings.severity else module.SEVERITY
         if rule_id == "link-unreachable" and not (settings and settings.severity):
             severity = config.links.unreachable
+        if rule_id == "notice-period" and options.get("days") is None:
+            options["days"] = config.notice_period_days
         rules.append(ActiveRule(module, severity, options))
     return rules
 
@@ -167,6 +169,8 @@ def check_document(
     for rule in rules:
         if rule.module.NEEDS_REGISTRY and registry is None:
             continue
+        if doc.too_large is not None and rule.module is not document_too_large:
+            continue  # the page was not read: nothing else can be said about it
         for problem in rule.module.check(context, rule.options):
             findings.append(
                 Finding(

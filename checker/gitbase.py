@@ -118,6 +118,8 @@ class Commit:
     """First line of the commit message."""
     path: str
     """The file's path in that commit (differs from the asked path before a rename)."""
+    author: str = ""
+    """Author name, as the commit records it."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -602,7 +604,7 @@ def file_history(
     root = _repo(repo)
     rel = _relpath(root, path)
     args = ["log", "--follow", "--no-color", "--no-show-signature", "--name-only", "-z"]
-    args.append("--format=%x1e%H%x1f%aI%x1f%s")
+    args.append("--format=%x1e%H%x1f%aI%x1f%an%x1f%s")
     if max_count is not None:
         args.append(f"--max-count={max_count}")
     proc = _git(root, [*args, "HEAD", "--", rel], ok=(0, 128))
@@ -613,8 +615,8 @@ def file_history(
     commits: list[Commit] = []
     for record in proc.stdout.split(b"\x1e")[1:]:
         header, _, names = record.partition(b"\0")
-        sha, date, subject = header.decode("utf-8", "replace").split("\x1f", 2)
+        sha, date, author, subject = header.decode("utf-8", "replace").split("\x1f", 3)
         paths = _split_z(names.lstrip(b"\n"))
-        commits.append(Commit(sha, date, subject, paths[0] if paths else rel))
+        commits.append(Commit(sha, date, subject, paths[0] if paths else rel, author))
     commits.reverse()
     return commits

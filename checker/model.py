@@ -151,6 +151,8 @@ class Document:
     """Every heading in the page, in source order."""
     dates: list[DateLine] = field(default_factory=list)
     """Every candidate effective-date statement, best first."""
+    too_large: tuple[int, int] | None = None
+    """(size, limit) in bytes when the page was over the size limit and was not read."""
 
     @property
     def date(self) -> DateLine | None:
@@ -163,9 +165,10 @@ class RegistryEntry:
     """One subprocessor in the canonical registry."""
 
     name: str
-    url: str
-    location: str
-    description: str
+    url: str | None
+    """``None`` only in a registry whose ``required_fields`` leaves the field out."""
+    location: str | None
+    description: str | None
     line: int
     """Line of the entry in the registry file (1-based)."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -174,7 +177,8 @@ class RegistryEntry:
     def field_value(self, name: str) -> str | None:
         """A comparable field by name (``name``, ``url``, ``location``, ``description``)."""
         if name in ("name", "url", "location", "description"):
-            return str(getattr(self, name))
+            value = getattr(self, name)
+            return None if value is None else str(value)
         value = self.extra.get(name)
         return None if value is None else str(value)
 

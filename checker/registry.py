@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from checker import yamlfile
 from checker.errors import InputError
+from checker.files import decode_text, read_text
 from checker.model import Registry, RegistryEntry
 from checker.validation import validate
 
@@ -54,9 +54,9 @@ def parse_registry(text: str, source: str) -> Registry:
         entries.append(
             RegistryEntry(
                 name=item["name"],
-                url=item["url"],
-                location=item["location"],
-                description=item["description"],
+                url=item.get("url"),
+                location=item.get("location"),
+                description=item.get("description"),
                 line=positions.line_of(("subprocessors", i)) or 1,
                 extra=extra,
             )
@@ -78,29 +78,7 @@ def _check_real_date(value: str, source: str, line: int | None) -> None:
 
 
 def _read(source: str) -> str:
-    path = Path(source)
-    try:
-        if path.is_dir():
-            raise InputError(source, "is a directory, not a registry file")
-        if path.stat().st_size > MAX_REGISTRY_BYTES:
-            raise InputError(source, f"is larger than {MAX_REGISTRY_BYTES:,} bytes")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(source, "no such file") from None
-    except PermissionError:
-        raise InputError(source, "permission denied") from None
-    except OSError as exc:
-        raise InputError(source, exc.strerror or str(exc)) from None
-    return _decode(data, source)
-
-
-def _decode(data: bytes, source: str) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(source, "is not valid UTF-8", line) from None
-    return text.removeprefix("\ufeff")
+    return read_text(source, source, "registry file", limit=MAX_REGISTRY_BYTES)
 
 
 def _fetch(url: str, token: str | None, timeout: float) -> str:
@@ -125,4 +103,4 @@ def _fetch(url: str, token: str | None, timeout: float) -> str:
                 chunks.append(chunk)
     except requests.RequestException as exc:
         raise InputError(url, f"could not fetch the registry: {type(exc).__name__}") from None
-    return _decode(b"".join(chunks), url)
+    return decode_text(b"".join(chunks), url)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
+from checker.fastschema import Check, compile_schema
 from checker.yamlfile import Positions
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 
 @cache
@@ -40,11 +42,25 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
 
 
 @cache
-def _validator(name: str) -> jsonschema.Draft202012Validator:
+def _inlined(name: str) -> dict[str, Any]:
     # Local $refs are resolved once here: resolving them for every value made validation
     # the largest cost of checking a large registry. The schemas have no recursive $refs.
     published = schema(name)
-    return jsonschema.Draft202012Validator(_inline_refs(published, published.get("$defs", {})))
+    inlined: dict[str, Any] = _inline_refs(published, published.get("$defs", {}))
+    return inlined
+
+
+@cache
+def _fast_check(name: str) -> Check | None:
+    return compile_schema(_inlined(name))
+
+
+@cache
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    # Imported only to explain an invalid file: valid files never pay for it.
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_inlined(name))
 
 
 def dotted(path: tuple[str | int, ...] | list[str | int]) -> str:
@@ -115,6 +131,9 @@ def _json_type(value: Any) -> str:
 
 def validate(data: Any, schema_name: str, positions: Positions, path: str, what: str) -> None:
     """Raise ``InputError`` for the first schema violation, by line, with a count of the rest."""
+    fast = _fast_check(schema_name)
+    if fast is not None and fast(data):
+        return
     errors = list(_validator(schema_name).iter_errors(data))
     if not errors:
         return

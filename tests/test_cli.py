@@ -213,8 +213,8 @@ def test_invalid_config_is_exit_2_with_line(project: Path, config_text: str, exp
         (lambda p: p, "is a directory"),
         (lambda p: (p / "bin.md").write_bytes(b"\x00\x01\x02") and p / "bin.md", "binary"),
         (
-            lambda p: (p / "latin.md").write_bytes(b"caf\xe9\n") and p / "latin.md",
-            "not valid UTF-8 (byte 0xe9 on line 1)",
+            lambda p: (p / "latin.md").write_bytes(b"ok\ncaf\xe9\n") and p / "latin.md",
+            "latin.md:2: is not valid UTF-8 (byte 0xe9)",
         ),
     ],
 )

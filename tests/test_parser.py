@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from checker.markdown import parse_document
 from tests.support import check, col_of, one, only
 
@@ -99,10 +97,6 @@ def test_backslash_before_an_escaped_pipe_splits_like_the_renderer() -> None:
     assert len(parse_document(text).tables[0].rows[0].cells) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in a blockquote the '>' marker is read as a cell, shifting every cell",
-)
 def test_table_in_a_blockquote() -> None:
     text = "> " + TABLE.replace("\n|", "\n> |").replace("| USA |", "| Germany |")
     assert [t for t, _ in cells(text)] == ["Stripe", "Germany", "Payments"]

@@ -361,6 +361,10 @@ class _Run:
                 timeout=timeout,
             )
             try:
+                if self.stop.is_set():
+                    # The budget ran out while this answer arrived: cutting the socket can end
+                    # a trickled header block early (slowloris), so the answer is not trusted.
+                    raise RunOverError(BUDGET_ERROR)
                 return _Reply(
                     response.status_code,
                     response.headers.get("Location"),

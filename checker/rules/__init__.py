@@ -14,6 +14,7 @@ from checker.rules import (
     date_mismatch,
     date_missing,
     date_not_updated,
+    document_too_large,
     duplicate_entry,
     field_mismatch,
     link_blocked,
@@ -25,6 +26,7 @@ from checker.rules import (
     missing_column,
     missing_from_document,
     not_in_registry,
+    notice_period,
     privacy_link_missing,
     table_missing,
 )
@@ -32,6 +34,7 @@ from checker.rules import (
 RULES: dict[str, ModuleType] = {
     module.ID: module
     for module in (
+        document_too_large,
         table_missing,
         missing_column,
         malformed_row,
@@ -45,6 +48,7 @@ RULES: dict[str, ModuleType] = {
         date_invalid,
         date_mismatch,
         date_not_updated,
+        notice_period,
         privacy_link_missing,
         link_broken,
         link_redirected,

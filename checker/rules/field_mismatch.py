@@ -5,7 +5,9 @@ document by ``compare`` (a translated page compares name, url and location, not 
 description). Text is compared after folding blanks and removing Markdown markup, so
 ``*Customer Data*`` equals ``Customer Data``; anything else, a changed word, an en dash for a
 hyphen, a different capitalisation of the name, is a difference. URLs are compared after
-lower-casing the scheme and host and writing an empty path as ``/``.
+lower-casing the scheme and host and writing an empty path as ``/``. An entry without the
+field (a registry whose ``required_fields`` leaves it out) agrees with a page that shows
+nothing there; a page that shows a value the registry does not record is a difference.
 
 Fails (registry location "USA, Germany")::
 
@@ -18,8 +20,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.matching import normalize_url, same_text
-from checker.model import Severity
+from checker.model import RegistryEntry, Severity
 from checker.rules.base import Problem, RuleContext
+from checker.tables import VendorRow
 
 ID = "field-mismatch"
 SEVERITY = Severity.ERROR
@@ -34,6 +37,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
         for name in compare:
             expected = entry.field_value(name)
             if expected is None:
+                yield from _unrecorded(row, entry, name, ctx.registry.path if ctx.registry else "")
                 continue
             if name == "url":
                 link = row.link
@@ -72,3 +76,26 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
                     "actual": cell.text,
                 },
             )
+
+
+def _unrecorded(
+    row: VendorRow, entry: RegistryEntry, name: str, registry: str
+) -> Iterator[Problem]:
+    """The page shows a value for a field the registry entry does not record."""
+    if name == "url":
+        if row.link is None:
+            return
+        line, column, shown = row.link.line, row.link.column, row.link.url
+    else:
+        cell = row.cells.get(name)
+        if cell is None or not cell.text:
+            return
+        line, column, shown = cell.line, cell.column, cell.text
+    yield Problem(
+        line,
+        column,
+        f"The page shows {shown!r} as the {name} of '{entry.name}' but the registry records "
+        f"none ({registry}:{entry.line}).",
+        suggestion=f"Add '{name}: {shown}' to the entry in {registry}.",
+        context={"field": name, "vendor": entry.name, "expected": None, "actual": shown},
+    )

@@ -38,6 +38,6 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
                 row.row.line,
                 cell.column if cell else None,
                 f"'{row.name}' has no link to the vendor's website.",
-                suggestion=f"[{row.name}]({entry.url})" if entry else None,
+                suggestion=f"[{row.name}]({entry.url})" if entry and entry.url else None,
                 context={"vendor": row.name},
             )

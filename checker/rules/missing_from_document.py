@@ -24,7 +24,7 @@ OPTIONS: dict[str, Any] = {}
 def _row(entry: RegistryEntry, columns: dict[str, int], width: int) -> str:
     cells = [""] * width
     for name, i in columns.items():
-        if name == "name" and "url" not in columns:
+        if name == "name" and "url" not in columns and entry.url:
             cells[i] = f"[{entry.name}]({entry.url})"
         else:
             cells[i] = entry.field_value(name) or ""

@@ -1,0 +1,108 @@
+"""notice-period: a new subprocessor is listed before customers had the notice they are owed.
+
+GDPR Art. 28(2) lets customers object to a new subprocessor, so contracts promise notice
+(often 30 days) before one starts. Set ``notice_period_days`` in the config to enforce it:
+announce a vendor in the registry with ``status: planned`` and ``added: YYYY-MM-DD`` (the
+day it starts), at least that many days ahead; ``changelog`` and its feed show it as an
+upcoming addition; on or after that day, set its status to active (and ``fix`` adds the row).
+
+Always, with a notice period set:
+
+* an active entry whose ``added`` date is still to come is reported: it may not be on the
+  list before it starts;
+* a planned entry without an ``added`` date is reported: the notice names no start day.
+
+With ``--base REF`` (on pull requests), also:
+
+* a planned entry new since the base must start at least ``notice_period_days`` from today;
+* an entry that becomes active must have been announced as planned at the base.
+
+Fails (``notice_period_days: 30``, the vendor absent at the base)::
+
+    - name: Acme AI
+      url: https://acme.example/
+      location: EU
+      description: Speech to text
+      status: active
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from checker.baseline import Baseline
+from checker.matching import as_shown, name_key
+from checker.model import RegistryEntry, Severity
+from checker.rules.base import Problem, RuleContext
+
+ID = "notice-period"
+SEVERITY = Severity.ERROR
+NEEDS_REGISTRY = True
+OPTIONS: dict[str, Any] = {"days": None}
+
+
+def _status(entry: RegistryEntry) -> str:
+    return str(entry.extra.get("status", "active"))
+
+
+def _added(entry: RegistryEntry) -> dt.date | None:
+    value = entry.extra.get("added")
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+    days = options.get("days")
+    if days is None or ctx.registry is None:
+        return
+    registry = ctx.registry
+    today = dt.date.today()
+    earliest = today + dt.timedelta(days=int(days))
+
+    def problem(entry: RegistryEntry, message: str, suggestion: str) -> Problem:
+        return Problem(
+            entry.line,
+            None,
+            message,
+            suggestion=suggestion,
+            path=registry.path,
+            context={"vendor": entry.name, "notice_period_days": days},
+        )
+
+    for entry in registry.entries:
+        start = _added(entry)
+        if _status(entry) == "active" and start is not None and start > today:
+            yield problem(
+                entry,
+                f"'{entry.name}' starts on {start} but is already active (on the list).",
+                f"Set its status to planned until {start}.",
+            )
+        if _status(entry) == "planned" and start is None:
+            yield problem(
+                entry,
+                f"'{entry.name}' is planned without an 'added' date: customers are not told "
+                "when it starts.",
+                f"Add 'added: {earliest}' (at least {days} days from today).",
+            )
+    baseline = ctx.base
+    if not isinstance(baseline, Baseline) or baseline.registry is None:
+        return
+    before = {name_key(as_shown(e.name)): _status(e) for e in baseline.registry.entries}
+    for entry in registry.entries:
+        was = before.get(name_key(as_shown(entry.name)))
+        start = _added(entry)
+        if _status(entry) == "planned" and was != "planned" and start and start < earliest:
+            yield problem(
+                entry,
+                f"'{entry.name}' is announced to start on {start}, {(start - today).days} days "
+                f"from today; the notice period is {days} days.",
+                f"Set 'added: {earliest}' or later.",
+            )
+        if _status(entry) == "active" and was not in ("active", "planned"):
+            yield problem(
+                entry,
+                f"'{entry.name}' is added to the list without notice: it was not announced as "
+                f"planned at {baseline.ref} (notice period {days} days).",
+                f"Announce it first: 'status: planned' with 'added: {earliest}'.",
+            )
