@@ -21,9 +21,9 @@ from typing import Any
 import yaml
 
 from tests.runner_commands import ActionCommand, Runner
+from tests.support import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 REGISTRY = ROOT / "examples" / "registry.yml"
 
 # The ten published versions of postgres-ai's page, oldest first (SOURCES.md).
