@@ -7,13 +7,15 @@ registry's active entries. Whether a description-only edit counts is a config ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from checker.config import DocumentSettings
 from checker.markdown import fold
 from checker.matching import active_entries, name_key, normalize_url
-from checker.model import Document, Registry
+from checker.model import Document, ListChanges, Registry
 from checker.tables import SubprocessorTable, find_tables
+
+__all__ = ["Baseline", "ListChanges", "diff", "list_changes", "page_vendors", "registry_vendors"]
 
 Vendor = tuple[str, str, str, str]
 """(name key, url, location, description) of one listed vendor."""
@@ -29,19 +31,6 @@ class Baseline:
     """The page at the base; ``None`` when it did not exist there."""
     registry: Registry | None = None
     """The registry at the base, when the registry is a file in the same repository."""
-
-
-@dataclass(slots=True)
-class ListChanges:
-    """Vendors added, removed and changed between two versions of the list."""
-
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    changed: list[tuple[str, list[str]]] = field(default_factory=list)
-    """(vendor, names of the fields that differ)."""
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.changed)
 
 
 def page_vendors(tables: list[SubprocessorTable]) -> dict[str, tuple[str, Vendor]]:
@@ -132,4 +121,7 @@ def list_changes(
             registry_vendors(head_registry),
             count_descriptions=count_descriptions,
         )
+    base_date = baseline.document.date if baseline.document else None
+    changes.base_date = base_date.value if base_date else None
+    changes.head_date = head_doc.date.value if head_doc.date else None
     return changes

@@ -56,13 +56,17 @@ __all__ = [
     "GitError",
     "changed_lines",
     "ensure_commit",
+    "fetch_merge_base",
     "file_history",
     "is_shallow",
     "merge_base",
+    "parents",
     "read_at_ref",
     "read_bytes_at_ref",
     "ref_exists",
+    "remote_url",
     "repo_root",
+    "resolve_commit",
 ]
 
 FETCH_TIMEOUT = 300.0
@@ -269,6 +273,20 @@ def repo_root(start: str | Path) -> Path | None:
 def ref_exists(repo: str | Path, ref: str) -> bool:
     """Whether ``ref`` (branch, tag, sha, ``HEAD~2`` …) names a commit present locally."""
     return _commit_or_none(_repo(repo), ref) is not None
+
+
+def resolve_commit(repo: str | Path, ref: str) -> str | None:
+    """The full name of the commit ``ref`` names (``HEAD``, a branch, a sha); None if none."""
+    return _commit_or_none(_repo(repo), ref)
+
+
+def remote_url(repo: str | Path, remote: str = "origin") -> str | None:
+    """The fetch URL configured for ``remote``; None when there is no such remote."""
+    if not remote or remote.startswith("-"):
+        return None
+    proc = _git(_repo(repo), ["config", "--get", f"remote.{remote}.url"], ok=(0, 1))
+    url = proc.stdout.decode("utf-8", "replace").strip()
+    return url or None
 
 
 def is_shallow(repo: str | Path) -> bool:
@@ -511,6 +529,63 @@ def ensure_commit(
 
 def _present(root: Path, sha: str) -> bool:
     return _git(root, ["cat-file", "-e", f"{sha}^{{commit}}"], ok=(0, 1, 128)).returncode == 0
+
+
+def fetch_merge_base(
+    repo: str | Path, a: str, b: str, *, depth: int = 50, remote: str = "origin", rounds: int = 3
+) -> str | None:
+    """The merge base of commits ``a`` and ``b`` (hexadecimal names), fetching what it needs.
+
+    A pull request checked out at its head in a shallow clone has neither the base commit
+    nor the history down to where the branches forked. This fetches both commits if missing
+    (``ensure_commit``), then, while no common ancestor is visible in a shallow clone,
+    deepens the history of both (``--deepen``, doubling from ``depth``, ``rounds`` times)
+    and finally unshallows. None when the commits cannot be fetched or share no history;
+    never raises. Like ``ensure_commit`` it only adds objects (and rewrites the shallow
+    list); no ref and no configuration changes.
+    """
+    if not (_SHA.fullmatch(a) and _SHA.fullmatch(b)):
+        return None
+    if not (ensure_commit(repo, a, depth=depth, remote=remote) and ensure_commit(repo, b)):
+        return None
+    try:
+        root = _repo(repo)
+        found = merge_base(root, a, b)
+        if found is not None or not is_shallow(root):
+            return found
+        base = ["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-auto-gc"]
+        base.append("--no-write-fetch-head")
+        attempts = [[*base, f"--deepen={depth * 2**i}", remote, a, b] for i in range(rounds)]
+        attempts.append([*base, "--unshallow", remote, a, b])
+        for args in attempts:
+            try:
+                _git(root, args, timeout=FETCH_TIMEOUT)
+            except GitError:
+                continue
+            found = merge_base(root, a, b)
+            if found is not None or not is_shallow(root):
+                return found
+        return None
+    except (GitError, OSError):
+        return None
+
+
+def parents(repo: str | Path, ref: str) -> list[str]:
+    """Full names of the parents of commit ``ref``, as the commit object records them.
+
+    Read from the object itself, so a shallow clone's boundary commit (whose parents git
+    otherwise pretends not to have) still names them, though they may be missing locally.
+    GitError if ``ref`` names no commit.
+    """
+    root = _repo(repo)
+    sha = _resolve_commit(root, ref)
+    raw = _git(root, ["cat-file", "commit", sha]).stdout
+    header = raw.split(b"\n\n", 1)[0]
+    return [
+        line[len(b"parent ") :].decode("ascii").strip()
+        for line in header.split(b"\n")
+        if line.startswith(b"parent ")
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -346,3 +346,27 @@ class CheckResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
+
+
+@dataclass(slots=True)
+class ListChanges:
+    """How the subprocessor list differs between two versions (a change's base and head).
+
+    Computed by ``baseline.list_changes`` (page rows, else registry entries); the job summary
+    shows it and ``date-not-updated`` quotes it.
+    """
+
+    added: list[str] = field(default_factory=list)
+    """Names of subprocessors new in the head version."""
+    removed: list[str] = field(default_factory=list)
+    """Names of subprocessors gone from the head version."""
+    changed: list[tuple[str, list[str]]] = field(default_factory=list)
+    """``(name, changed fields)`` for subprocessors in both versions whose entry differs."""
+    base_date: str | None = None
+    """Effective date stated by the base version, if known."""
+    head_date: str | None = None
+    """Effective date stated by the head version, if known."""
+
+    def __bool__(self) -> bool:
+        """True when a vendor was added, removed or changed (dates alone do not count)."""
+        return bool(self.added or self.removed or self.changed)

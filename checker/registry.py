@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from checker import yamlfile
 from checker.errors import InputError
@@ -81,13 +82,25 @@ def _read(source: str) -> str:
     return read_text(source, source, "registry file", limit=MAX_REGISTRY_BYTES)
 
 
+def auth_headers(url: str, token: str | None) -> dict[str, str]:
+    """The token, for GitHub hosts over https only.
+
+    A pull request can point ``registry`` at any URL; the token must never go to it.
+    """
+    from checker.links.options import GITHUB_HOSTS  # not at import: it loads requests
+
+    parts = urlsplit(url)
+    if token and parts.scheme == "https" and (parts.hostname or "") in GITHUB_HOSTS:
+        return {"Authorization": f"token {token}"}
+    return {}
+
+
 def _fetch(url: str, token: str | None, timeout: float) -> str:
     # Imported here so that an offline check of a local registry never loads requests.
     import requests
 
     headers = {"User-Agent": "subprocessor-check", "Accept": "text/plain, application/yaml, */*"}
-    if token and url.startswith("https://"):
-        headers["Authorization"] = f"token {token}"
+    headers.update(auth_headers(url, token))
     try:
         with requests.get(url, headers=headers, timeout=timeout, stream=True) as response:
             if response.status_code != 200:

@@ -23,6 +23,9 @@ from checker.registry import parse_registry
 
 PAGE_PATH = "page.md"
 
+CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
+"""The real public subprocessor pages (SOURCES.md there says where each is from)."""
+
 
 def check(
     text: str,

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import CliResult, cli
+from tests.support import CORPUS, CliResult, cli
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 ATOM = "{http://www.w3.org/2005/Atom}"
 # (version, commit date) in publication order; 165c613 had no table yet.
 VERSIONS = [

@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 
 from checker.adopt.dateformat import format_like
-from tests.support import CliResult, cli
+from tests.support import CORPUS, CliResult, cli
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 NO_TABLE = {"postgres-ai-165c613.md"}
 HTML_TABLE = {"aspose-subprocessors.md"}
 MALFORMED = {"fillout-subprocessors.mdx"}  # a row with an extra cell, which fix repairs

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from checker.registry import load_registry
-from tests.support import CliResult, cli
+from tests.support import CORPUS, CliResult, cli
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 NO_TABLE = {"postgres-ai-165c613.md"}  # a bullet list, no table
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from checker.cli import run
+from tests.support import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 # Oldest first, as SOURCES.md lists them.
 HISTORY = [
     "165c613", "6659615", "529a95b", "ef6f11e", "5edd056",

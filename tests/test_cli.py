@@ -267,10 +267,11 @@ def registry_server() -> Iterator[str]:
 
 def test_registry_from_url(project: Path, registry_server: str) -> None:
     code, _out, err = cli(
-        "check", str(project / "page.md"), "-r", f"{registry_server}/registry.yml"
-    )
+        "check", str(project / "page.md"), "-r", f"{registry_server}/registry.yml",
+        "--token", "s3cret",
+    )  # fmt: skip
     assert (code, err) == (0, "")
-    # A token is only ever sent over https, so this plain-http fetch carries none.
+    # A token is only ever sent to GitHub over https, so this fetch carries none.
     assert _RegistryServer.seen_auth == [None]
     code, _, err = cli("check", str(project / "page.md"), "-r", f"{registry_server}/missing.yml")
     assert code == 2 and "HTTP 404" in err
@@ -309,3 +310,21 @@ def test_no_color_and_tty(project: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_color(Tty()) is False
     assert use_color(Tty(), "always") is True
+
+
+@pytest.mark.parametrize(
+    ("url", "sent"),
+    [
+        ("https://raw.githubusercontent.com/org/policies/main/registry.yml", True),
+        ("https://api.github.com/repos/org/policies/contents/registry.yml", True),
+        ("http://raw.githubusercontent.com/org/policies/main/registry.yml", False),
+        ("https://evil.example/registry.yml", False),
+        ("https://raw.githubusercontent.com.evil.example/registry.yml", False),
+        ("https://user@evil.example/?raw.githubusercontent.com", False),
+    ],
+)
+def test_registry_token_goes_only_to_github_over_https(url: str, sent: bool) -> None:
+    from checker.registry import auth_headers
+
+    assert bool(auth_headers(url, "s3cret")) is sent
+    assert auth_headers(url, None) == {}

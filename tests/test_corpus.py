@@ -20,9 +20,7 @@ from checker.dates import parse_date
 from checker.markdown import load_document
 from checker.model import Document
 from checker.tables import SubprocessorTable, find_tables
-from tests.support import check, cli, one, only
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+from tests.support import CORPUS, check, cli, one, only
 
 
 @pytest.fixture(scope="session")

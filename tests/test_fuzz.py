@@ -23,9 +23,9 @@ from checker.model import CheckResult, Registry, RegistryEntry
 from checker.reporters import REPORTERS
 from checker.reporters import summary as summary_reporter
 from tests.runner_commands import Runner
+from tests.support import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 SEEDS = [(ROOT / "examples" / "subprocessors.md").read_text()] + [
     p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.md*"))
 ]

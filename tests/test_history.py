@@ -16,10 +16,9 @@ from checker.config import TableSettings
 from checker.markdown import load_document
 from checker.model import Finding
 from checker.tables import find_tables
-from tests.support import check, one
+from tests.support import CORPUS, check, one
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 REGISTRY = (ROOT / "examples" / "registry.yml").read_text("utf-8")
 
 AWS = "Amazon Web Services (AWS)"

@@ -296,17 +296,22 @@ class Selection:
         return any(self.shown[s] < self.totals[s] for s in _SEVERITY_ORDER)
 
 
-def select(findings: Iterable[Finding], per_type: int = ANNOTATIONS_PER_TYPE) -> Selection:
+def select(
+    findings: Iterable[Finding], per_type: int = ANNOTATIONS_PER_TYPE, *, notices_used: int = 0
+) -> Selection:
     """Choose the findings to annotate: the first ``per_type`` of each severity by path/line.
 
     When any severity overflows, a totals notice is printed too, and it counts against the
-    notice budget, so notices then get ``per_type - 1`` places.
+    notice budget, so notices then get ``per_type - 1`` places. ``notices_used`` is the number
+    of notice commands the caller prints in the same step besides these (they share GitHub's
+    budget of ``per_type`` notices).
     """
     ordered = sorted(findings, key=Finding.sort_key)
     totals = {s: sum(1 for f in ordered if f.severity is s) for s in _SEVERITY_ORDER}
     limits = dict.fromkeys(_SEVERITY_ORDER, per_type)
+    limits[Severity.NOTICE] = max(per_type - notices_used, 0)
     if any(totals[s] > limits[s] for s in _SEVERITY_ORDER):
-        limits[Severity.NOTICE] = per_type - 1
+        limits[Severity.NOTICE] = max(limits[Severity.NOTICE] - 1, 0)
     shown = dict.fromkeys(_SEVERITY_ORDER, 0)
     annotated: list[Finding] = []
     for finding in ordered:
@@ -337,10 +342,14 @@ def _totals_message(selection: Selection) -> str:
     )
 
 
-def annotation_lines(result: CheckResult) -> list[str]:
-    """The command lines for ``result``: the selected annotations, then the totals notice."""
+def annotation_lines(result: CheckResult, *, notices_used: int = 0) -> list[str]:
+    """The command lines for ``result``: the selected annotations, then the totals notice.
+
+    ``notices_used``: notices the caller prints besides these in the same step (see
+    :func:`select`).
+    """
     rules = {rule.id: rule for rule in result.rules}
-    selection = select(result.findings)
+    selection = select(result.findings, notices_used=notices_used)
     lines = []
     for finding in selection.annotated:
         info = rules.get(finding.rule)

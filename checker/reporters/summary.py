@@ -26,6 +26,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from checker.model import CheckResult, Finding, LinkResult, Severity, Verdict
+from checker.model import ListChanges as ListChanges  # built by callers for render()
 
 MAX_SUMMARY_BYTES = 1_000_000
 """A little under GitHub's 1 MiB limit for one step's summary."""
@@ -54,26 +55,6 @@ _VERDICT_LABEL: Mapping[Verdict, str] = {
     Verdict.BLOCKED: "⛔ blocked",
     Verdict.EXCLUDED: "➖ excluded",
 }
-
-
-@dataclass(slots=True)
-class ListChanges:
-    """How the subprocessor list differs between the base and the head of a change.
-
-    Filled by whoever compares two versions of the registry or page (e.g. a pull request's base
-    and head); the summary only shows it.
-    """
-
-    added: list[str] = field(default_factory=list)
-    """Names of subprocessors new in the head version."""
-    removed: list[str] = field(default_factory=list)
-    """Names of subprocessors gone from the head version."""
-    changed: list[tuple[str, list[str]]] = field(default_factory=list)
-    """``(name, changed fields)`` for subprocessors in both versions whose entry differs."""
-    base_date: str | None = None
-    """Effective date stated by the base version, if any."""
-    head_date: str | None = None
-    """Effective date stated by the head version, if any."""
 
 
 def _visible(char: str) -> str:
