@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from checker import __version__, gitbase, markdown
+from checker import __version__, action_rules_doc_url, gitbase, markdown, rules_doc_url
 from checker.baseline import Baseline, diff, list_changes, page_vendors, registry_vendors
 from checker.cli import Progress, exit_code
 from checker.config import Config, load_config
@@ -59,7 +59,7 @@ from checker.errors import InputError
 from checker.matching import name_key
 from checker.model import CheckResult, Finding, ListChanges, Registry, Severity
 from checker.registry import is_remote, load_registry
-from checker.reporters import REPORTERS, github, json_report, sarif, summary
+from checker.reporters import REPORTERS, github, html, json_report, sarif, summary
 from checker.tables import find_tables
 
 DEFAULTS: Mapping[str, str] = {
@@ -71,6 +71,7 @@ DEFAULTS: Mapping[str, str] = {
     "annotate": "changed-lines",
     "sarif-file": "",
     "report-file": "",
+    "html-report": "",
     "summary": "true",
     "allow-private": "false",
     "cache": "",
@@ -111,6 +112,7 @@ class Inputs:
     annotate: str
     sarif_file: str
     report_file: str
+    html_report: str
     summary: bool
     allow_private: bool
     cache: str
@@ -159,6 +161,7 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
         annotate=_choice(env, "annotate"),
         sarif_file=_input(env, "sarif-file"),
         report_file=_input(env, "report-file"),
+        html_report=_input(env, "html-report"),
         summary=_boolean("summary", _input(env, "summary") or DEFAULTS["summary"]),
         allow_private=_boolean(
             "allow-private", _input(env, "allow-private") or DEFAULTS["allow-private"]
@@ -659,6 +662,7 @@ def main(
         inputs = read_inputs(env)
         sarif_target = _target(workspace, inputs.sarif_file, "sarif-file")
         report_target = _target(workspace, inputs.report_file, "report-file")
+        html_target = _target(workspace, inputs.html_report, "html-report")
         cache_target = _target(workspace, inputs.cache, "cache")
         os.chdir(workspace)
         layout = find_layout(inputs, workspace)
@@ -678,6 +682,7 @@ def main(
             allow_private=inputs.allow_private,
             link_cache=str(cache_target) if cache_target else None,
             progress=Progress(err, interval=10.0),
+            rule_doc_base=action_rules_doc_url(env) or rules_doc_url(env),
         )
         active_rules(layout.config)
         result = run_check(layout.config, options)
@@ -739,6 +744,12 @@ def main(
         data["base"] = scope.base
         _write_file(report_target, json.dumps(data, indent=2, ensure_ascii=False) + "\n", workspace)
         report_path = inputs.report_file
+    html_path = ""
+    if html_target is not None:
+        page = io.StringIO()
+        html.report(result, page)
+        _write_file(html_target, page.getvalue(), workspace)
+        html_path = inputs.html_report
     if cache_target is not None:
         _hand_over(cache_target, workspace)
 
@@ -767,6 +778,7 @@ def main(
             "notices": str(result.count(Severity.NOTICE)),
             "report": report_path,
             "sarif": sarif_path,
+            "html-report": html_path,
             "base": scope.base or "",
             "exit-code": str(code),
         },

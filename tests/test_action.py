@@ -205,6 +205,7 @@ def test_pull_request_adding_a_vendor_without_a_new_date(
         "notices": "0",
         "report": "",
         "sarif": "",
+        "html-report": "",
         "base": pr.base,
         "exit-code": "1",
     }
@@ -433,6 +434,22 @@ def test_sarif_and_report_are_written_only_where_asked(
     report = json.loads((pr.repo.path / "out" / "report.json").read_text("utf-8"))
     assert report["summary"]["errors"] == 3
     assert report["base"] == pr.base
+
+
+def test_html_report_is_written_where_asked_and_findings_link_their_rule(
+    host: Host, home: Path, tmp_path: Path
+) -> None:
+    pr = pull_request(tmp_path / "ws", home, seed_files("57d9d2c"), {PAGE: page("29a89ff")})
+    env = {"GITHUB_ACTION_REPOSITORY": "acme/subprocessor-check", "GITHUB_ACTION_REF": "v1.2.3",
+           "GITHUB_SERVER_URL": "https://github.com"}  # fmt: skip
+    run = host.run(
+        pr.repo.path, "pull_request", pr.payload(), {"html-report": "audit.html"}, env=env
+    )
+    assert run.outputs["html-report"] == "audit.html"
+    text = (pr.repo.path / "audit.html").read_text("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "pgMustard" in text
+    rules_doc = "https://github.com/acme/subprocessor-check/blob/v1.2.3/docs/rules.md"
+    assert f"{rules_doc}#date-not-updated" in run.stdout
 
 
 # ---------------------------------------------------------------------------------------------
