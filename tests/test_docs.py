@@ -263,3 +263,16 @@ def test_readme_and_example_point_to_a_real_schema() -> None:
         line = example.read_text().splitlines()[0]
         target = line.split("$schema=", 1)[1]
         assert (example.parent / target).resolve().is_file(), example
+
+
+def test_readme_rule_table_lists_every_rule_with_its_default_severity() -> None:
+    from checker.rules import RULES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    rows = {
+        cells[1].strip("` "): cells[2].strip()
+        for line in readme.splitlines()
+        if line.startswith("| `") and len(cells := line.split("|")) > 3
+    }
+    for rule_id, module in RULES.items():
+        assert rows.get(rule_id) == module.SEVERITY.value, rule_id
