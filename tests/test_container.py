@@ -220,6 +220,7 @@ def test_pull_request_in_the_container_on_a_shallow_foreign_owned_checkout(
         "notices": "0",
         "report": "",
         "sarif": "results.sarif",
+        "html-report": "",
         "base": pr.base,
         "exit-code": "1",
     }

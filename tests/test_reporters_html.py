@@ -130,7 +130,7 @@ def audit(site: str, tmp_path_factory: pytest.TempPathFactory) -> Audit:
     repo = tmp_path_factory.mktemp("audit")
     (repo / "registry.yml").write_text(_registry(site))
     (repo / ".subprocessor-check.yml").write_text(
-        "registry: registry.yml\ndocuments: [subprocessors.md]\nlinks: {retries: 0}\n"
+        "registry: registry.yml\ndocuments: [subprocessors.md]\nlinks: {retries: 2}\n"
     )
     (repo / "subprocessors.md").write_text(_page(site, "2024-03-01"))
     _git(repo, "init", "-q", "-b", "main")
