@@ -178,4 +178,3 @@ def test_cli_process_ends_within_budget_on_a_slowloris_site(
     assert time.monotonic() - start < 3 + 15
     links = json.loads(done.stdout)["links"]
     assert [link["verdict"] for link in links] == ["unreachable"], links
-
