@@ -30,7 +30,6 @@ from checker import action
 from tests.action_support import (
     CONFIG,
     CONFIG_TEXT,
-    CORPUS,
     DATE_LINE,
     DISPATCH_PAYLOAD,
     HISTORY,
@@ -57,12 +56,6 @@ from tests.action_support import (
 from tests.links_support import Site
 
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
-
-
-@pytest.fixture(autouse=True)
-def corpus() -> None:
-    if not CORPUS.is_dir():
-        pytest.fail(f"the corpus of real pages is missing: {CORPUS}")
 
 
 @dataclass

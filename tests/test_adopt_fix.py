@@ -271,17 +271,11 @@ def test_dates_ordinals_and_patterns() -> None:
 
 
 def corpus_pages() -> list[str]:
-    if not CORPUS.is_dir():
-        return []
     return sorted(p.name for p in CORPUS.iterdir() if p.name != "SOURCES.md")
 
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the real-page corpus is missing: {CORPUS}")
-        pytest.skip(f"the real-page corpus is missing: {CORPUS}")
     return CORPUS
 
 
