@@ -31,12 +31,6 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2}
 _MDY = re.compile(r"^([A-Za-z]+)\.? +(\d{1,2})(?:st|nd|rd|th)?,? +(\d{4})$")
 _DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\.? +([A-Za-z]+)\.?,? +(\d{4})$")
 
-NAMED_FORMATS = {
-    "iso": "2024-03-03",
-    "month-day-year": "March 3, 2024",
-    "day-month-year": "3 March 2024",
-}
-
 
 @dataclass(slots=True)
 class ParsedDate:

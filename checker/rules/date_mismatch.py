@@ -47,7 +47,8 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
     yield Problem(
         stated.line,
         stated.column,
-        f"The page's effective date is {parsed.date.isoformat()} but the registry says {expected}.",
+        f"The page's effective date is {parsed.date.isoformat()} but the registry says {expected}"
+        f" ({ctx.registry.path}:{ctx.registry.effective_date_line or 1}).",
         suggestion=expected,
         end_column=stated.column + len(stated.value),
         context={"expected": expected, "actual": parsed.date.isoformat()},
