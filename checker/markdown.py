@@ -175,13 +175,15 @@ class _Walker:
         try:
             data, _ = yamlfile.load(tok.content)
         except yamlfile.YamlError as exc:
-            line = (exc.line + 1) if exc.line else tok.map[0] + 1
-            self.doc.front_matter_error = f"line {line}: {exc.message}"
+            # The YAML starts on the line after the opening fence.
+            self.doc.front_matter_error = exc.message
+            self.doc.front_matter_error_line = tok.map[0] + 1 + (exc.line or 1)
             return
         if isinstance(data, dict):
             self.doc.front_matter = data
         elif data is not None:
-            self.doc.front_matter_error = "front matter is not a mapping of keys to values"
+            self.doc.front_matter_error = "it is not a mapping of keys to values"
+            self.doc.front_matter_error_line = tok.map[0] + 2
 
     # -- pipe tables ----------------------------------------------------------------------
 

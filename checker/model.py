@@ -143,6 +143,8 @@ class Document:
     """First and last line of the front-matter block, fences included."""
     front_matter_error: str | None = None
     """Why the front matter could not be read, when it could not."""
+    front_matter_error_line: int | None = None
+    """The line of that problem in the page (1-based)."""
     tables: list[Table] = field(default_factory=list)
     """Every table in the page, in source order."""
     links: list[Link] = field(default_factory=list)

@@ -198,7 +198,19 @@ def test_odd_pages_give_findings_not_tracebacks(tmp_path: Path, text: str) -> No
         assert finding["line"] is None or 1 <= finding["line"] <= lines + 1
 
 
-def test_front_matter_that_is_not_yaml_is_tolerated(tmp_path: Path) -> None:
-    (tmp_path / "page.md").write_text("---\ntitle: [unclosed\n---\n" + PAGE.split("---\n", 2)[2])
-    done = run("check", "page.md", "-r", str(ROOT / "examples" / "registry.yml"), cwd=tmp_path)
+def test_front_matter_that_is_not_yaml_is_a_warning_and_the_page_is_still_checked(
+    tmp_path: Path,
+) -> None:
+    body = PAGE.split("---\n", 2)[2]
+    (tmp_path / "page.md").write_text("---\ntitle: ok\nsidebar: [unclosed\n---\n" + body)
+    done = run("check", "page.md", "-r", str(ROOT / "examples" / "registry.yml"), "-f", "json",
+               cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["severity"], finding["line"]) == (
+        "front-matter-invalid",
+        "warning",
+        4,  # the line after "[unclosed", where the YAML parser gives up
+    )
+    assert report["summary"]["vendors"] == 15  # the table was checked all the same

@@ -64,7 +64,7 @@ def test_every_rule_is_covered_here() -> None:
     # test_cli_links.py cover them; notice-period (dates relative to today, and --base) has
     # test_notice_period.py.
     elsewhere = {"date-not-updated", "link-broken", "link-redirected", "link-unreachable",
-                 "document-too-large",
+                 "document-too-large", "front-matter-invalid",
                  "link-blocked", "notice-period"}  # fmt: skip
     assert set(RULES) - elsewhere == {
         "table-missing",

@@ -17,6 +17,7 @@ from checker.rules import (
     document_too_large,
     duplicate_entry,
     field_mismatch,
+    front_matter_invalid,
     link_blocked,
     link_broken,
     link_missing,
@@ -35,6 +36,7 @@ RULES: dict[str, ModuleType] = {
     module.ID: module
     for module in (
         document_too_large,
+        front_matter_invalid,
         table_missing,
         missing_column,
         malformed_row,
