@@ -18,13 +18,13 @@ from checker import gitbase, markdown
 from checker.baseline import Baseline, list_changes, page_vendors
 from checker.config import Config, DocumentSettings
 from checker.errors import InputError
-from checker.matching import match, name_key, normalize_url
+from checker.matching import match, name_key, privacy_link
 from checker.model import (
     CheckResult,
     Document,
     Finding,
     LinkResult,
-    ListChange,
+    ListChanges,
     PageReport,
     Registry,
     RuleInfo,
@@ -154,10 +154,19 @@ def check_document(
     count_description_changes: bool = True,
     tables: list[SubprocessorTable] | None = None,
     links: dict[str, LinkResult] | None = None,
+    changes: ListChanges | None = None,
 ) -> tuple[list[Finding], int]:
-    """Run the rules on one parsed page; returns the findings and the vendor rows seen."""
+    """Run the rules on one parsed page; returns the findings and the vendor rows seen.
+
+    With a ``base``, ``changes`` is how the list moved since it; computed here when the
+    caller has not already.
+    """
     if tables is None:
         tables = find_tables(doc, settings.table)
+    if base is not None and changes is None:
+        changes = list_changes(
+            base, doc, registry, settings, count_descriptions=count_description_changes
+        )
     context = RuleContext(
         document=doc,
         settings=settings,
@@ -167,6 +176,7 @@ def check_document(
         privacy_policy=settings.privacy_policy or (registry.privacy_policy if registry else None),
         base=base,
         count_description_changes=count_description_changes,
+        changes=changes,
         links=links or {},
     )
     findings: list[Finding] = []
@@ -223,12 +233,9 @@ def _urls_to_check(
                         continue
                 urls.setdefault(row.link.url, []).append((page.document.path, row.link.line))
         wanted = page.settings.privacy_policy or privacy
-        if wanted and mode == "all":
-            key = normalize_url(wanted).rstrip("/")
-            for link in page.document.links:
-                if normalize_url(link.url).rstrip("/") == key:
-                    urls.setdefault(link.url, []).append((page.document.path, link.line))
-                    break
+        link = privacy_link(page.document, wanted) if wanted and mode == "all" else None
+        if link is not None:
+            urls.setdefault(link.url, []).append((page.document.path, link.line))
     return urls
 
 
@@ -300,6 +307,17 @@ def run(config: Config, options: RunOptions) -> CheckResult:
         result.links = _check_links(urls, config, options)
         link_results = {r.url: r for r in result.links}
     for page in pages:
+        changes = (
+            list_changes(
+                page.baseline,
+                page.document,
+                registry,
+                page.settings,
+                count_descriptions=config.count_description_changes,
+            )
+            if page.baseline is not None
+            else None
+        )
         findings, vendors = check_document(
             page.document,
             page.settings,
@@ -309,19 +327,18 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             count_description_changes=config.count_description_changes,
             tables=page.tables,
             links=link_results,
+            changes=changes,
         )
         result.findings.extend(findings)
         result.documents.append(page.document.path)
         result.vendors += vendors
         result.sources[page.document.path] = page.document.lines
-        result.pages.append(
-            _page_report(page, registry, count_descriptions=config.count_description_changes)
-        )
+        result.pages.append(_page_report(page, changes))
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def _page_report(page: _Page, registry: Registry | None, *, count_descriptions: bool) -> PageReport:
+def _page_report(page: _Page, changes: ListChanges | None) -> PageReport:
     """The page's date, vendor rows and (with a base) how its list moved, for reporters."""
     doc = page.document
     report = PageReport(
@@ -342,23 +359,8 @@ def _page_report(page: _Page, registry: Registry | None, *, count_descriptions: 
         ],
     )
     if page.baseline is not None:
-        changes = list_changes(
-            page.baseline,
-            doc,
-            registry,
-            page.settings,
-            count_descriptions=count_descriptions,
-        )
-        base_doc = page.baseline.document
-        report.changes = ListChange(
-            path=doc.path,
-            base=page.baseline.ref,
-            added=list(changes.added),
-            removed=list(changes.removed),
-            changed=[(name, list(fields)) for name, fields in changes.changed],
-            base_date=base_doc.date.value if base_doc and base_doc.date else None,
-            head_date=report.effective_date,
-        )
+        report.base = page.baseline.ref
+        report.changes = changes
     return report
 
 

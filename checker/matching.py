@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from checker.markdown import fold, plain_inline
-from checker.model import Cell, Registry, RegistryEntry
+from checker.model import Cell, Document, Link, Registry, RegistryEntry
 from checker.tables import SubprocessorTable, VendorRow
 
 
@@ -42,6 +42,12 @@ def normalize_url(url: str) -> str:
         return url.strip()
     host, slash, path = rest.partition("/")
     return f"{scheme.lower()}://{host.lower()}/{path}" if slash or not path else url
+
+
+def privacy_link(doc: Document, wanted: str) -> Link | None:
+    """The page's first link to the privacy policy ``wanted`` (a trailing slash ignored)."""
+    key = normalize_url(wanted).rstrip("/")
+    return next((lk for lk in doc.links if normalize_url(lk.url).rstrip("/") == key), None)
 
 
 def active_entries(registry: Registry) -> list[RegistryEntry]:

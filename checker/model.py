@@ -291,26 +291,6 @@ class VendorListing:
 
 
 @dataclass(slots=True)
-class ListChange:
-    """How a page's subprocessor list moved since the base revision (``--base``)."""
-
-    path: str
-    """The page."""
-    base: str
-    """The base revision as the user named it."""
-    added: list[str] = field(default_factory=list)
-    """Vendors on the page now that were not at the base."""
-    removed: list[str] = field(default_factory=list)
-    """Vendors at the base that are gone."""
-    changed: list[tuple[str, list[str]]] = field(default_factory=list)
-    """(vendor, names of the fields that differ)."""
-    base_date: str | None = None
-    """The effective date the base stated, as written."""
-    head_date: str | None = None
-    """The effective date the page states now, as written."""
-
-
-@dataclass(slots=True)
 class PageReport:
     """What a reader of a report wants to know about one checked page besides its findings."""
 
@@ -320,8 +300,10 @@ class PageReport:
     effective_date_line: int | None = None
     vendors: list[VendorListing] = field(default_factory=list)
     """The vendor rows, in source order."""
-    changes: ListChange | None = None
-    """Set when the run compared with a base revision."""
+    base: str | None = None
+    """The base revision the run compared with, as the user named it."""
+    changes: ListChanges | None = None
+    """How the list moved since ``base``; set when the run compared with one."""
 
 
 @dataclass(slots=True)

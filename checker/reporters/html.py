@@ -27,7 +27,6 @@ from checker.model import (
     CheckResult,
     Finding,
     LinkResult,
-    ListChange,
     PageReport,
     Severity,
     VendorListing,
@@ -391,10 +390,12 @@ def _findings(result: CheckResult) -> list[str]:
     return lines
 
 
-def _changes(changes: list[ListChange]) -> list[str]:
+def _changes(pages: list[PageReport]) -> list[str]:
     lines = ['<section id="changes">', "<h2>Changes since the base</h2>"]
-    for change in changes:
-        lines.append(f"<h3>{esc(change.path)} since <code>{esc(change.base)}</code></h3>")
+    for page in pages:
+        change = page.changes
+        assert change is not None
+        lines.append(f"<h3>{esc(page.path)} since <code>{esc(page.base or '')}</code></h3>")
         if change.base_date != change.head_date:
             lines.append(
                 f"<p>Effective date: {esc(change.base_date or 'none')} → "
@@ -444,7 +445,7 @@ def render(result: CheckResult) -> str:
         lines += _vendor_table(page, result)
     lines.append("</section>")
     lines += _findings(result)
-    changes = [p.changes for p in result.pages if p.changes is not None]
+    changes = [p for p in result.pages if p.changes is not None]
     if changes:
         lines += _changes(changes)
     if result.notices:

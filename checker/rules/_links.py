@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker.matching import normalize_url
+from checker.matching import privacy_link
 from checker.model import Link, LinkResult, Verdict
 from checker.rules.base import RuleContext
 
@@ -20,14 +20,11 @@ def checked_links(ctx: RuleContext, verdict: Verdict) -> Iterator[tuple[Link, st
             result = ctx.links.get(row.link.url)
             if result is not None and result.verdict is verdict:
                 yield row.link, f"The link of '{row.name}'", result
-    if ctx.privacy_policy:
-        wanted = normalize_url(ctx.privacy_policy).rstrip("/")
-        for link in ctx.document.links:
-            if normalize_url(link.url).rstrip("/") == wanted:
-                result = ctx.links.get(link.url)
-                if result is not None and result.verdict is verdict:
-                    yield link, "The privacy-policy link", result
-                break
+    link = privacy_link(ctx.document, ctx.privacy_policy) if ctx.privacy_policy else None
+    if link is not None:
+        result = ctx.links.get(link.url)
+        if result is not None and result.verdict is verdict:
+            yield link, "The privacy-policy link", result
 
 
 def status_text(result: LinkResult) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from checker.config import DocumentSettings
 from checker.matching import Matching
-from checker.model import Document, LinkResult, Registry
+from checker.model import Document, LinkResult, ListChanges, Registry
 from checker.tables import SubprocessorTable
 
 
@@ -48,5 +48,7 @@ class RuleContext:
     """The ``Baseline`` (page and registry at the base revision), else ``None``."""
     count_description_changes: bool = True
     """Whether a description-only edit counts as a change of the list."""
+    changes: ListChanges | None = None
+    """How the list moved since the base (page rows, else registry entries); with ``base``."""
     links: dict[str, LinkResult] = field(default_factory=dict)
     """Live results by URL, when links were checked (else empty)."""

@@ -37,7 +37,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from checker.baseline import Baseline, list_changes
+from checker.baseline import Baseline
 from checker.dates import parse_date
 from checker.model import Severity
 from checker.rules.base import Problem, RuleContext
@@ -80,13 +80,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
             end_column=head_date.column + len(head_date.value),
         )
         return
-    changes = list_changes(
-        baseline,
-        ctx.document,
-        ctx.registry,
-        ctx.settings,
-        count_descriptions=ctx.count_description_changes,
-    )
+    changes = ctx.changes
     if not changes or base_day is None or head_day > base_day:
         return
     yield Problem(

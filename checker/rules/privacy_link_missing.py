@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checker.matching import normalize_url
+from checker.matching import privacy_link
 from checker.model import Severity
 from checker.rules.base import Problem, RuleContext
 
@@ -36,15 +36,11 @@ NEEDS_REGISTRY = False
 OPTIONS: dict[str, Any] = {}
 
 
-def _key(url: str) -> str:
-    return normalize_url(url).rstrip("/")
-
-
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
     wanted = ctx.privacy_policy
     if not wanted:
         return
-    if any(_key(link.url) == _key(wanted) for link in ctx.document.links):
+    if privacy_link(ctx.document, wanted) is not None:
         return
     yield Problem(
         None,
