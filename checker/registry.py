@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlsplit
 
 from checker import yamlfile
 from checker.errors import InputError
 from checker.files import decode_text, read_text
 from checker.model import Registry, RegistryEntry
+from checker.net.credentials import TokenPolicy
 from checker.validation import validate
 
 REQUIRED_FIELDS = ("name", "url", "location", "description")
@@ -20,10 +20,17 @@ def is_remote(source: str) -> bool:
     return source.startswith(("https://", "http://"))
 
 
-def load_registry(source: str, *, token: str | None = None, timeout: float = 30.0) -> Registry:
-    """Read, validate and build the registry from a path or URL; ``InputError`` on any problem."""
-    text = _fetch(source, token, timeout) if is_remote(source) else _read(source)
-    return parse_registry(text, source)
+def load_registry(
+    source: str, *, token: TokenPolicy | None = None, allow_private: bool = False
+) -> Registry:
+    """Read, validate and build the registry from a path or URL; ``InputError`` on any problem.
+
+    A URL is fetched over the guarded transport (``checker.net.fetch``): https only unless
+    ``allow_private``, with ``token`` sent only where its policy allows.
+    """
+    if is_remote(source):
+        return _parse_fetched(_fetch(source, token, allow_private), source)
+    return parse_registry(_read(source), source)
 
 
 def parse_registry(text: str, source: str) -> Registry:
@@ -82,38 +89,30 @@ def _read(source: str) -> str:
     return read_text(source, source, "registry file", limit=MAX_REGISTRY_BYTES)
 
 
-def auth_headers(url: str, token: str | None) -> dict[str, str]:
-    """The token, for GitHub hosts over https only.
-
-    A pull request can point ``registry`` at any URL; the token must never go to it.
-    """
-    from checker.links.options import GITHUB_HOSTS  # not at import: it loads requests
-
-    parts = urlsplit(url)
-    if token and parts.scheme == "https" and (parts.hostname or "") in GITHUB_HOSTS:
-        return {"Authorization": f"token {token}"}
-    return {}
-
-
-def _fetch(url: str, token: str | None, timeout: float) -> str:
+def _fetch(url: str, token: TokenPolicy | None, allow_private: bool) -> str:
     # Imported here so that an offline check of a local registry never loads requests.
-    import requests
+    from checker.net.fetch import FetchError, FetchLimits, fetch
 
-    headers = {"User-Agent": "subprocessor-check", "Accept": "text/plain, application/yaml, */*"}
-    headers.update(auth_headers(url, token))
+    limits = FetchLimits(limit=MAX_REGISTRY_BYTES, allow_private=allow_private)
     try:
-        with requests.get(url, headers=headers, timeout=timeout, stream=True) as response:
-            if response.status_code != 200:
-                raise InputError(url, f"could not fetch the registry: HTTP {response.status_code}")
-            chunks = []
-            size = 0
-            for chunk in response.iter_content(65536):
-                size += len(chunk)
-                if size > MAX_REGISTRY_BYTES:
-                    raise InputError(
-                        url, f"the registry is larger than {MAX_REGISTRY_BYTES:,} bytes"
-                    )
-                chunks.append(chunk)
-    except requests.RequestException as exc:
-        raise InputError(url, f"could not fetch the registry: {type(exc).__name__}") from None
-    return decode_text(b"".join(chunks), url)
+        data = fetch(url, limits, token)
+    except FetchError as exc:
+        raise InputError(url, f"could not fetch the registry: {exc}") from None
+    return decode_text(data, url)
+
+
+def _parse_fetched(text: str, url: str) -> Registry:
+    """Parse a fetched registry; a problem names its line but never quotes the text.
+
+    The body may be content that only the token can read (a private repository's file named
+    by a pull request's config), and messages end up in annotations anyone can see.
+    """
+    try:
+        return parse_registry(text, url)
+    except InputError as exc:
+        where = f" on line {exc.line}" if exc.line else ""
+        raise InputError(
+            url,
+            f"the fetched registry is not valid{where}; its text is not shown here "
+            "(check the file at its source)",
+        ) from None

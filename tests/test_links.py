@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from checker.links import LinkOptions, check_urls
+from checker.links import LinkOptions, TokenPolicy, check_urls
 from checker.links.__main__ import main as links_main
-from checker.links.guard import BlockedAddressError, Resolver
-from checker.links.transport import SocketTracker, build_session
 from checker.model import LinkResult, Verdict
+from checker.net.guard import BlockedAddressError, Resolver
+from checker.net.transport import SocketTracker, build_session
 from tests.links_support import SilentServer, Site
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
@@ -320,7 +320,7 @@ def test_progress_is_reported_from_start_to_end(site: Site) -> None:
 
 
 def test_user_agent_and_no_token_off_github(site: Site) -> None:
-    check_urls([site.url("/ok/headers")], opts(github_token="s3cret"))
+    check_urls([site.url("/ok/headers")], opts(token=TokenPolicy("s3cret")))
     [hit] = [h for h in site.record.hits if h.path == "/ok/headers"]
     assert hit.headers["User-Agent"].startswith("subprocessor-check/")
     assert "Authorization" not in hit.headers

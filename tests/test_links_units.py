@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.links import GITHUB_HOSTS, LinkOptions, parse_retry_after, refusal
-from checker.links.engine import _interleave, _Run, backoff_delay
-from checker.links.guard import Resolver, numeric_ipv4
+from checker.links import LinkOptions, parse_retry_after, refusal
+from checker.links.engine import _interleave, backoff_delay
+from checker.net.guard import Resolver, numeric_ipv4
 
 
 @pytest.mark.parametrize(
@@ -119,22 +119,6 @@ def test_backoff_is_bounded_and_never_zero(retry: int) -> None:
     delay = backoff_delay(retry, 0.5, 8.0)
     full = min(8.0, 0.5 * 2 ** (retry - 1))
     assert full / 2 <= delay <= full
-
-
-def test_github_token_goes_to_github_over_https_only() -> None:
-    run = _Run(LinkOptions(github_token="tok"), deadline=0)
-    assert run._headers("https://github.com/org/repo") == {"Authorization": "Bearer tok"}
-    assert run._headers("https://API.GitHub.com/repos/x")["Authorization"] == "Bearer tok"
-    for url in (
-        "http://github.com/org/repo",
-        "https://github.com.evil.example/",
-        "https://evil.example/?github.com",
-        "https://objects.githubusercontent.com/x",
-        "https://user@evil.example/github.com",
-    ):
-        assert run._headers(url) == {}, url
-    assert _Run(LinkOptions(), deadline=0)._headers("https://github.com/") == {}
-    assert "raw.githubusercontent.com" in GITHUB_HOSTS
 
 
 def test_interleave_spreads_hosts() -> None:

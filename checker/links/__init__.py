@@ -6,8 +6,9 @@ nothing else in ``checker`` imports it eagerly, so checks that never go online s
 """
 
 from checker.links.engine import check_urls, parse_retry_after
-from checker.links.guard import BlockedAddressError, Resolver, refusal
-from checker.links.options import DEFAULT_USER_AGENT, GITHUB_HOSTS, LinkOptions
+from checker.links.options import DEFAULT_USER_AGENT, LinkOptions
+from checker.net.credentials import GITHUB_HOSTS, TokenPolicy
+from checker.net.guard import BlockedAddressError, Resolver, refusal
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -15,6 +16,7 @@ __all__ = [
     "BlockedAddressError",
     "LinkOptions",
     "Resolver",
+    "TokenPolicy",
     "check_urls",
     "parse_retry_after",
     "refusal",

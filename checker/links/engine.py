@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import email.utils
 import random
-import re
 import socket
 import threading
 import time
@@ -24,10 +23,11 @@ import idna
 import requests
 
 from checker.links.cache import ResultCache
-from checker.links.guard import BlockedAddressError, Resolver
-from checker.links.options import GITHUB_HOSTS, LinkOptions
-from checker.links.transport import RunOverError, SocketTracker, build_session
+from checker.links.options import LinkOptions
 from checker.model import LinkResult, Verdict
+from checker.net.guard import BlockedAddressError, Resolver
+from checker.net.transport import RunOverError, SocketTracker, build_session
+from checker.patterns import compile_pattern
 
 Places = list[tuple[str, int]]
 Progress = Callable[[int, int], None]
@@ -175,8 +175,9 @@ class _Run:
             pool_connections=max(options.concurrency, 16),
             pool_maxsize=min(options.per_host, options.concurrency),
             user_agent=options.user_agent,
+            token=options.token,
         )
-        self._accept = [(re.compile(p), frozenset(c)) for p, c in options.accept.items()]
+        self._accept = [(compile_pattern(p), frozenset(c)) for p, c in options.accept.items()]
         self._hosts_lock = threading.Lock()
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
 
@@ -206,16 +207,6 @@ class _Run:
     def _check_time(self) -> None:
         if self.stop.is_set() or time.monotonic() >= self.deadline:
             raise _Failure(Verdict.UNREACHABLE, BUDGET_ERROR)
-
-    def _headers(self, url: str) -> dict[str, str]:
-        token = self.options.github_token
-        if not token:
-            return {}
-        parts = urlsplit(url)
-        # Decided per request, so a GitHub URL that redirects elsewhere never carries it on.
-        if parts.scheme == "https" and (parts.hostname or "").lower() in GITHUB_HOSTS:
-            return {"Authorization": f"Bearer {token}"}
-        return {}
 
     # -- one URL ---------------------------------------------------------------------------
 
@@ -355,7 +346,6 @@ class _Run:
             response = self.session.request(
                 method,
                 url,
-                headers=self._headers(url),
                 allow_redirects=False,
                 stream=True,  # headers only: the body is never read
                 timeout=timeout,
@@ -409,7 +399,7 @@ def check_urls(
     deadline = started + options.budget
     total = len(places)
     results: dict[str, LinkResult] = {}
-    excludes = [re.compile(p) for p in options.exclude]
+    excludes = [compile_pattern(p) for p in options.exclude]
 
     cache: ResultCache | None = None
     if options.cache_path:

@@ -5,23 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from checker import __version__
+from checker.net.credentials import TokenPolicy
 
 DEFAULT_USER_AGENT = (
     f"subprocessor-check/{__version__} (+https://github.com/subprocessor-check/subprocessor-check)"
 )
-
-GITHUB_HOSTS: frozenset[str] = frozenset(
-    {
-        "github.com",
-        "api.github.com",
-        "raw.githubusercontent.com",
-        "gist.github.com",
-        "gist.githubusercontent.com",
-    }
-)
-"""Hosts that receive ``github_token`` (over https only). Deliberately not the CDN hosts
-(``objects.githubusercontent.com``, ``codeload.github.com``) that GitHub redirects downloads
-to with signed URLs: they need no token and should not see one."""
 
 
 @dataclass(slots=True)
@@ -55,17 +43,18 @@ class LinkOptions:
     """CIDR ranges the guard lets through although they are not public (an intranet docs
     host, a test server); everything else stays guarded."""
     exclude: list[str] = field(default_factory=list)
-    """Regular expressions (``re.search``); a matching URL is not requested (``excluded``)."""
+    """Patterns (RE2 syntax, searched anywhere in the URL); a matching URL is not requested
+    (``excluded``)."""
     accept: dict[str, set[int]] = field(default_factory=dict)
-    """Regular expression -> extra status codes that count as ok for matching URLs (e.g.
+    """Pattern (RE2) -> extra status codes that count as ok for matching URLs (e.g.
     ``{"linkedin\\\\.com": {999}, "example\\\\.org": {403}}`` for sites that refuse robots)."""
     cache_path: str | None = None
     """JSON file remembering good results between runs; ``None`` disables the cache."""
     cache_ttl: float = 86400.0
     """Seconds a remembered ok/redirected result stays valid."""
-    github_token: str | None = None
-    """Sent as ``Authorization: Bearer`` to GitHub hosts over https only, never elsewhere,
-    and never to a host a GitHub URL redirects to."""
+    token: TokenPolicy = field(default_factory=TokenPolicy)
+    """The token and where it may go (``Authorization: Bearer``, GitHub hosts over https
+    only), decided by the transport for every request and every redirect hop."""
     user_agent: str = DEFAULT_USER_AGENT
     """The ``User-Agent`` header; names the tool and where to read about it."""
 

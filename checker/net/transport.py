@@ -11,9 +11,11 @@ one byte every few seconds).
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import weakref
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -22,7 +24,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
-from checker.links.guard import Resolver
+from checker.net.credentials import TokenPolicy
+from checker.net.guard import Resolver
 
 
 class RunOverError(Exception):
@@ -30,33 +33,79 @@ class RunOverError(Exception):
 
 
 class SocketTracker:
-    """The sockets a run opened, so they can all be shut down at once."""
+    """The sockets a run opened, so they can all be shut down at once.
+
+    A TLS connection complicates this: ``ssl`` wraps the connected socket in a new object and
+    *detaches* the old one, so shutting the old object down does nothing, and a server that
+    trickles its handshake or its answer would outlive the deadline. So a socket is tracked
+    with its descriptor until the connection is set up (``settle``), and by the TLS socket
+    after that.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._sockets: dict[int, _Tracked] = {}
         self.closed = False
 
-    def add(self, sock: socket.socket) -> None:
+    def add(self, sock: socket.socket, *, tls: bool = False) -> None:
+        """Track ``sock``; ``tls`` when a TLS handshake will wrap it (then ``settle`` follows)."""
         with self._lock:
             if self.closed:
                 sock.close()
                 raise RunOverError("time budget exhausted")
-            self._sockets.add(sock)
+            self._sockets[id(sock)] = _Tracked(weakref.ref(sock), sock.fileno() if tls else -1)
+
+    def settle(self, raw: socket.socket, final: socket.socket | None) -> None:
+        """``raw`` became ``final`` (its TLS wrapper), or failed when ``final`` is None."""
+        with self._lock:
+            self._sockets.pop(id(raw), None)
+            if final is not None:
+                self._sockets[id(final)] = _Tracked(weakref.ref(final), final.fileno())
+            closed = self.closed
+        if closed and final is not None:
+            _shutdown(final)
+            raise RunOverError("time budget exhausted")
 
     def shutdown_all(self) -> None:
         """Unblock every thread waiting on one of the run's sockets."""
         with self._lock:
             self.closed = True
-            socks = list(self._sockets)
-        for sock in socks:
-            # shutdown, not close: close() does not wake a thread blocked in recv().
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+            tracked = list(self._sockets.values())
+        for entry in tracked:
+            sock = entry.sock()
+            if sock is None:
+                continue
+            if sock.fileno() != -1:
+                _shutdown(sock)
+            elif entry.fd >= 0:
+                # Detached mid-handshake: the descriptor still belongs to the TLS socket being
+                # built (``settle`` has not run), so shut that down through the descriptor.
+                with contextlib.suppress(OSError):
+                    borrowed = socket.socket(fileno=entry.fd)
+                    try:
+                        _shutdown(borrowed)
+                    finally:
+                        borrowed.detach()
+
+
+@dataclass(slots=True)
+class _Tracked:
+    """One tracked socket."""
+
+    sock: weakref.ref[socket.socket]
+    """The socket object, not kept alive by the tracker."""
+    fd: int
+    """Its descriptor while a TLS handshake may detach it; -1 for a plain socket."""
+
+
+def _shutdown(sock: socket.socket) -> None:
+    # shutdown, not close: close() does not wake a thread blocked in recv().
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _connect_pinned(
-    conn: HTTPConnection, resolver: Resolver, tracker: SocketTracker
+    conn: HTTPConnection, resolver: Resolver, tracker: SocketTracker, *, tls: bool = False
 ) -> socket.socket:
     """What ``HTTPConnection._new_conn`` does, with our resolver in place of ``getaddrinfo``."""
     try:
@@ -75,7 +124,7 @@ def _connect_pinned(
             # The address is ours, so this cannot differ; it guards against a future change
             # (a proxy, a source route) silently bypassing the pin.
             resolver.check_peer(sock.getpeername())
-            tracker.add(sock)
+            tracker.add(sock, tls=tls)
             return sock
         except TimeoutError as exc:
             sock.close()
@@ -92,15 +141,18 @@ def _connect_pinned(
 
 
 class _GuardedAdapter(HTTPAdapter):
-    """An ``HTTPAdapter`` whose pools build guarded connections."""
+    """An ``HTTPAdapter`` whose pools build guarded connections, and the one place that adds
+    the token: decided on each request's prepared URL, which is what the pool connects to."""
 
     def __init__(
         self,
         pools: dict[str, type[HTTPConnectionPool]],
         pool_connections: int,
         pool_maxsize: int,
+        token: TokenPolicy,
     ) -> None:
         self._pools = pools  # read by init_poolmanager, which HTTPAdapter.__init__ calls
+        self._token = token
         super().__init__(
             pool_connections=pool_connections, pool_maxsize=pool_maxsize, max_retries=0
         )
@@ -111,6 +163,15 @@ class _GuardedAdapter(HTTPAdapter):
         super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
         self.poolmanager.pool_classes_by_scheme = dict(self._pools)
 
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        # Whatever a caller put there, the header is ours to decide: no other code path can
+        # send a credential, and a redirect hop is a new send, decided again.
+        request.headers.pop("Authorization", None)
+        value = self._token.header(request.url or "")
+        if value is not None:
+            request.headers["Authorization"] = value
+        return super().send(request, *args, **kwargs)
+
 
 def build_session(
     resolver: Resolver,
@@ -119,8 +180,10 @@ def build_session(
     pool_connections: int,
     pool_maxsize: int,
     user_agent: str,
+    token: TokenPolicy | None = None,
 ) -> requests.Session:
-    """A session for one run: guarded connections, no proxies, no netrc, no redirects."""
+    """A session for one run: guarded connections, no proxies, no netrc, no redirects, and
+    the token (if any) only where ``token`` allows, request by request."""
 
     # Classes per run, so each run's connections see that run's resolver and tracker
     # (urllib3 builds connections itself and offers no hook to pass them in).
@@ -129,8 +192,22 @@ def build_session(
             return _connect_pinned(self, resolver, tracker)
 
     class GuardedHTTPSConnection(HTTPSConnection):
+        _raw: socket.socket | None = None
+
         def _new_conn(self) -> socket.socket:
-            return _connect_pinned(self, resolver, tracker)
+            self._raw = _connect_pinned(self, resolver, tracker, tls=True)
+            return self._raw
+
+        def connect(self) -> None:
+            try:
+                super().connect()
+            except BaseException:
+                if self._raw is not None:
+                    tracker.settle(self._raw, None)
+                raise
+            if self._raw is not None:
+                tracker.settle(self._raw, self.sock)
+                self._raw = None
 
     class GuardedHTTPConnectionPool(HTTPConnectionPool):
         ConnectionCls = GuardedHTTPConnection
@@ -144,10 +221,15 @@ def build_session(
     session.trust_env = False
     session.headers["User-Agent"] = user_agent
     session.headers["Accept"] = "text/html,application/xhtml+xml,*/*;q=0.8"
+    # trust_env is off, so requests no longer reads the CA bundle variables itself; honour
+    # them by hand, for a company CA in front of an intranet registry (the runner's
+    # environment, never the repository, sets them).
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("SSL_CERT_FILE") or True
     adapter = _GuardedAdapter(
         {"http": GuardedHTTPConnectionPool, "https": GuardedHTTPSConnectionPool},
         pool_connections=pool_connections,
         pool_maxsize=pool_maxsize,
+        token=token or TokenPolicy(),
     )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
