@@ -72,6 +72,10 @@ __all__ = [
 FETCH_TIMEOUT = 300.0
 """Seconds one ``git fetch`` may take before ``ensure_commit`` gives up on it."""
 
+MAX_BLOB_BYTES = 64 * 1024 * 1024
+"""Largest file ``read_bytes_at_ref`` reads by default (the checker's own input limit)."""
+_SYMLINK_MODE = "120000"
+
 _DROPPED_ENV = (
     "GIT_DIR",
     "GIT_WORK_TREE",
@@ -312,35 +316,49 @@ def merge_base(repo: str | Path, a: str, b: str) -> str | None:
 # file contents
 
 
-def read_bytes_at_ref(repo: str | Path, ref: str, path: str | Path) -> bytes | None:
+def read_bytes_at_ref(
+    repo: str | Path, ref: str, path: str | Path, *, limit: int = MAX_BLOB_BYTES
+) -> bytes | None:
     """The bytes of ``path`` as committed at ``ref``; None if no such file existed there.
 
-    GitError if ``ref`` names no commit, or if ``path`` was a directory or submodule at
-    ``ref``. The bytes are the blob as stored (no line-ending or filter conversion).
+    GitError if ``ref`` names no commit, if ``path`` was a directory, submodule or symbolic
+    link at ``ref``, or if the blob is larger than ``limit`` bytes. The size is the one git
+    records for the object, asked before the content is read. A link is refused rather than
+    followed: its target could be any file on the machine. The bytes are the blob as stored
+    (no line-ending or filter conversion).
     """
     root = _repo(repo)
     rel = _relpath(root, path)
     sha = _resolve_commit(root, ref)
-    proc = _git(root, ["ls-tree", "-z", "--full-tree", sha, "--", rel])
+    proc = _git(root, ["ls-tree", "-z", "--long", "--full-tree", sha, "--", rel])
     for entry in _split_z(proc.stdout):
         meta, _, name = entry.partition("\t")
         if name != rel:
             continue
-        _mode, kind, oid = meta.split()
+        mode, kind, oid, size = meta.split()
         if kind != "blob":
             what = {"tree": "directory", "commit": "submodule"}.get(kind, kind)
             raise GitError(f"{rel} is a {what}, not a file, at {ref}")
+        if mode == _SYMLINK_MODE:
+            raise GitError(f"{rel} is a symbolic link at {ref}; it is not followed")
+        if int(size) > limit:
+            raise GitError(
+                f"{rel} is {int(size):,} bytes at {ref}, larger than the limit of {limit:,}"
+            )
         return _git(root, ["cat-file", "blob", oid]).stdout
     return None
 
 
-def read_at_ref(repo: str | Path, ref: str, path: str | Path) -> str | None:
+def read_at_ref(
+    repo: str | Path, ref: str, path: str | Path, *, limit: int = MAX_BLOB_BYTES
+) -> str | None:
     """The text of ``path`` at ``ref``, decoded like the checker's loader; None if absent.
 
     Strict UTF-8 with a leading BOM removed and line endings kept. GitError if ``ref`` is
-    unknown, or if the file is not valid UTF-8 (the message gives the byte offset).
+    unknown, if the file is not valid UTF-8 (the message gives the byte offset), or for the
+    reasons ``read_bytes_at_ref`` gives.
     """
-    data = read_bytes_at_ref(repo, ref, path)
+    data = read_bytes_at_ref(repo, ref, path, limit=limit)
     if data is None:
         return None
     try:
