@@ -7,13 +7,14 @@ the top level and overridden per document.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from checker import yamlfile
 from checker.errors import InputError
-from checker.files import read_text
+from checker.files import MAX_INPUT_BYTES, Origin, allowed, find_root, read_text
 from checker.model import Severity
 from checker.validation import validate
 
@@ -81,6 +82,7 @@ class LinkSettings:
     exclude: list[str] = field(default_factory=list)
     accept: dict[str, list[int]] = field(default_factory=dict)
     cache: str | None = None
+    """Relative to the config's folder, like every path in the config."""
     cache_ttl: float | None = None
     unreachable: Severity = Severity.WARNING
 
@@ -125,13 +127,25 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def load_config(path: str | Path | None) -> Config:
-    """Read and validate a config file; ``None`` gives the defaults."""
+def load_config(
+    path: str | Path | None,
+    *,
+    root: Path | None = None,
+    origin: Origin = Origin.COMMAND_LINE,
+) -> Config:
+    """Read and validate a config file; ``None`` gives the defaults.
+
+    The file must be one ``files.allowed`` accepts under ``root`` (default: the root of its
+    own folder, ``files.find_root``); ``origin`` says who named it. Relative paths in it
+    are taken from the folder it really is in.
+    """
     if path is None:
         return Config()
     shown = str(path)
-    text = read_text(path, shown, "config file")
-    return parse_config(text, shown, base_dir=Path(path).resolve().parent)
+    lexical = Path(os.path.abspath(path))
+    real = allowed(lexical, shown, root=root or find_root(lexical.parent), origin=origin)
+    text = read_text(real, shown, "config file")
+    return parse_config(text, shown, base_dir=real.parent)
 
 
 def parse_config(text: str, shown: str, base_dir: Path | None = None) -> Config:
@@ -145,6 +159,14 @@ def parse_config(text: str, shown: str, base_dir: Path | None = None) -> Config:
     if not isinstance(data, dict):
         raise InputError(shown, "invalid config: the file must be a mapping of settings", 1)
     validate(data, "config", positions, shown, "config")
+    limit = data.get("max_document_bytes")
+    if isinstance(limit, int) and limit > MAX_INPUT_BYTES:
+        raise InputError(
+            shown,
+            f"invalid config: max_document_bytes may be at most {MAX_INPUT_BYTES:,}, "
+            "the most the checker reads of any file",
+            positions.line_of(("max_document_bytes",)),
+        )
 
     defaults = _page_settings(data, DocumentSettings(path=""))
     documents = []

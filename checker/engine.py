@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,6 +18,7 @@ from checker import gitbase, markdown
 from checker.baseline import Baseline, list_changes, page_vendors
 from checker.config import Config, DocumentSettings
 from checker.errors import InputError
+from checker.files import Origin, allowed, find_root
 from checker.matching import match, name_key, privacy_link
 from checker.model import (
     CheckResult,
@@ -31,7 +32,7 @@ from checker.model import (
     Severity,
     VendorListing,
 )
-from checker.registry import is_remote, load_registry, parse_registry
+from checker.registry import MAX_REGISTRY_BYTES, is_remote, load_registry, parse_registry
 from checker.rules import RULES, description, document_too_large, summary
 from checker.rules.base import RuleContext
 from checker.tables import SubprocessorTable, find_tables
@@ -70,6 +71,12 @@ class RunOptions:
     """Lift the link checker's network guard (tests against a local server, intranets)."""
     link_cache: str | None = None
     """Path of the link result cache (overrides ``links.cache``)."""
+    root: Path | None = None
+    """The folder no path from the config may leave (``files.allowed``); ``None``: the
+    config's repository (``files.find_root``). The action passes the workspace."""
+    origin: Origin = Origin.COMMAND_LINE
+    """Who chose ``documents``, ``registry`` and ``link_cache``: the user at the command line,
+    or a workflow input (``Origin.REPOSITORY``: a pull request can change the workflow)."""
     progress: Callable[[int, int], None] | None = None
     """Called with (done, total) while links are checked."""
 
@@ -119,29 +126,68 @@ def rule_info(module: ModuleType, doc_base: str | None = None) -> RuleInfo:
     )
 
 
+def input_root(config: Config, options: RunOptions) -> Path:
+    """The root every path of this run is checked against (``files.allowed``)."""
+    return options.root or find_root(config.base_dir)
+
+
+def with_root(config: Config, options: RunOptions) -> RunOptions:
+    """``options`` with the root decided, once for the whole run (it asks git)."""
+    return options if options.root else replace(options, root=input_root(config, options))
+
+
 def document_paths(config: Config, options: RunOptions) -> list[tuple[str, str]]:
-    """(path to open, path to show) for every page to check."""
+    """(path to open, path to show) for every page to check, each cleared by ``allowed``.
+
+    The path to open is the page's real path; messages name it as the user wrote it.
+    """
+    root = input_root(config, options)
     if options.documents:
-        return [(p, p) for p in options.documents]
+        return [
+            (str(allowed(p, p, root=root, origin=options.origin)), p) for p in options.documents
+        ]
     if not config.documents:
         raise InputError(
             config.path or "subprocessor-check",
             "no documents to check: name a page on the command line or list it under "
             "'documents' in .subprocessor-check.yml",
         )
-    return [(str(config.base_dir / d.path), d.path) for d in config.documents]
+    return [
+        (
+            str(allowed(d.path, d.path, root=root, origin=Origin.REPOSITORY, base=config.base_dir)),
+            d.path,
+        )
+        for d in config.documents
+    ]
 
 
 def registry_source(config: Config, options: RunOptions) -> str | None:
+    """The registry's URL, or its path as messages name it, cleared by ``allowed``."""
+    root = input_root(config, options)
     if options.registry:
+        if not is_remote(options.registry):
+            allowed(options.registry, options.registry, root=root, origin=options.origin)
         return options.registry
     if config.registry:
-        return (
-            config.registry
-            if is_remote(config.registry)
-            else str(config.base_dir / config.registry)
-        )
+        if is_remote(config.registry):
+            return config.registry
+        path = str(config.base_dir / config.registry)
+        allowed(path, config.registry, root=root, origin=Origin.REPOSITORY)
+        return path
     return None
+
+
+def link_cache(config: Config, options: RunOptions) -> str | None:
+    """The link cache's real path, cleared by ``allowed`` for writing; None without one."""
+    root = input_root(config, options)
+    if options.link_cache:
+        path, shown, origin = options.link_cache, options.link_cache, options.origin
+    elif config.links.cache:
+        shown, origin = config.links.cache, Origin.REPOSITORY
+        path = str(config.base_dir / config.links.cache)
+    else:
+        return None
+    return str(allowed(path, shown, root=root, origin=origin, writing=True))
 
 
 def check_document(
@@ -268,6 +314,7 @@ def _check_links(
 
 def run(config: Config, options: RunOptions) -> CheckResult:
     """Check every page; ``InputError`` when a page, the registry or the config is unusable."""
+    options = with_root(config, options)
     rules = active_rules(config)
     result = CheckResult(
         rules=[rule_info(r.module, options.rule_doc_base) for r in rules],
@@ -291,7 +338,14 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             date_labels=settings.date.labels,
         )
         baseline = (
-            load_baseline(options.base, open_path, shown, source, settings.date.labels)
+            load_baseline(
+                options.base,
+                open_path,
+                shown,
+                source,
+                settings.date.labels,
+                max_bytes=config.max_document_bytes,
+            )
             if options.base
             else None
         )
@@ -304,7 +358,8 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             mode = "all"
         privacy = config.defaults.privacy_policy or (registry.privacy_policy if registry else None)
         urls = _urls_to_check(pages, mode, privacy)
-        result.links = _check_links(urls, config, options)
+        cache = link_cache(config, options)  # refused before any link is requested
+        result.links = _check_links(urls, config, replace(options, link_cache=cache))
         link_results = {r.url: r for r in result.links}
     for page in pages:
         changes = (
@@ -370,18 +425,24 @@ def load_baseline(
     shown: str,
     registry_path: str | None,
     date_labels: list[str],
+    *,
+    max_bytes: int = gitbase.MAX_BLOB_BYTES,
 ) -> Baseline:
-    """The page (and a local registry) as they were at ``ref`` in the page's repository."""
+    """The page (and a local registry) as they were at ``ref`` in the page's repository.
+
+    Both are read from git's objects, never from the disk, with the limits the files on disk
+    have (``max_bytes`` for the page); a symbolic link at ``ref`` is refused, not followed.
+    """
     try:
         repo = gitbase.repo_root(Path(page_path).resolve().parent)
         if repo is None:
             raise InputError(shown, f"--base {ref}: the page is not inside a git repository")
-        text = gitbase.read_at_ref(repo, ref, Path(page_path).resolve())
+        text = gitbase.read_at_ref(repo, ref, Path(page_path).resolve(), limit=max_bytes)
         registry = None
         if registry_path and not is_remote(registry_path):
             resolved = Path(registry_path).resolve()
             if resolved.is_relative_to(repo):
-                registry_text = gitbase.read_at_ref(repo, ref, resolved)
+                registry_text = gitbase.read_at_ref(repo, ref, resolved, limit=MAX_REGISTRY_BYTES)
                 if registry_text is not None:
                     try:
                         registry = parse_registry(registry_text, f"{registry_path}@{ref}")

@@ -8,6 +8,7 @@ were written by reading the pages, not by copying init's output.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -207,6 +208,8 @@ def test_refuses_to_overwrite_without_force(corpus: Path, folder: Path) -> None:
 
 
 def test_output_dir_paths_are_relative_to_the_config(corpus: Path, folder: Path) -> None:
+    # A config may name files outside its own folder only inside its git repository.
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
     docs = folder / "docs"
     docs.mkdir()
     (docs / "subs.md").write_bytes((corpus / "zed-subprocessors.md").read_bytes())

@@ -16,7 +16,6 @@ from typing import Any, TextIO
 
 from checker import files, gitbase, markdown
 from checker.adopt import atom, changelog, fix
-from checker.adopt.atomic import write_atomic
 from checker.adopt.changes import (
     Version,
     compare,
@@ -135,14 +134,16 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
     existing = [str(p) for p in (registry, config) if p.exists()]
     if existing and not args.force:
         raise InputError(existing[0], "already exists; pass --force to overwrite it")
-    doc = markdown.load_document(args.page)
+    root = files.find_root(output_dir)  # the root of the config about to be written
+    page = files.allowed(args.page, args.page, root=root, origin=files.Origin.COMMAND_LINE)
+    doc = markdown.load_document(page, display_path=args.page)
     relative = Path(os.path.relpath(Path(args.page).resolve(), output_dir.resolve())).as_posix()
     registry_ref = Path(os.path.relpath(registry.resolve(), output_dir.resolve())).as_posix()
     adoption = adopt(doc, relative, registry_ref, output_dir)
     for line in adoption.report:
         out.write(line + "\n")
-    write_atomic(registry, adoption.registry_text.encode("utf-8"))
-    write_atomic(config, adoption.config_text.encode("utf-8"))
+    _write(registry, adoption.registry_text, root)
+    _write(config, adoption.config_text, root)
     out.write(f"wrote {registry} ({len(adoption.entries)} vendors) and {config}\n")
     if adoption.remaining:
         out.write("check will still report:\n")
@@ -152,6 +153,12 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
     hint = "" if output_dir.resolve() == Path.cwd().resolve() else f" -c {config}"
     out.write(f"next: subprocessor-check check{hint}\n")
     return 0
+
+
+def _write(path: Path, text: str, root: Path) -> None:
+    shown = str(path)
+    target = files.allowed(path, shown, root=root, origin=files.Origin.COMMAND_LINE, writing=True)
+    files.write_file(target, text.encode("utf-8"), shown)
 
 
 # -- fix --------------------------------------------------------------------------------------
@@ -193,7 +200,9 @@ def _kind(path: str) -> str:
 
 
 def _read(path: str) -> str:
-    return files.read_text(path, path, "file")
+    root = files.find_root(Path.cwd())
+    real = files.allowed(path, path, root=root, origin=files.Origin.COMMAND_LINE)
+    return files.read_text(real, path, "file")
 
 
 def _version_of_file(path: str) -> Version:

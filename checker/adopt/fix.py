@@ -10,13 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
 
 from checker import files, markdown
-from checker.adopt.atomic import write_atomic
 from checker.adopt.render import Rendered, render, split_keep
 from checker.config import Config
-from checker.engine import RunOptions, document_paths, registry_source
+from checker.engine import RunOptions, document_paths, registry_source, with_root
 from checker.errors import InputError
 from checker.registry import load_registry
 
@@ -61,6 +59,7 @@ def plan(
     day: dt.date | None = None,
 ) -> list[PageFix]:
     """Each page and what ``fix`` would make of it; ``InputError`` if one cannot be fixed."""
+    options = with_root(config, options)
     source = registry_source(config, options)
     if source is None:
         raise InputError(
@@ -72,13 +71,7 @@ def plan(
     fixes = []
     for open_path, shown in document_paths(config, options):
         settings = config.document(open_path)
-        size = files.file_size(open_path, shown, "Markdown file")
-        if size > config.max_document_bytes:
-            raise InputError(shown, f"is {size:,} bytes, over max_document_bytes")
-        try:
-            data = Path(open_path).read_bytes()
-        except OSError as exc:
-            raise InputError(shown, exc.strerror or str(exc)) from None
+        data = files.read_bytes(open_path, shown, "Markdown file", limit=config.max_document_bytes)
         text = files.decode_text(data, shown)
         doc = markdown.parse_document(text, shown, date_labels=settings.date.labels)
         rendered = render(
@@ -94,14 +87,15 @@ def plan(
 
 
 def apply(fixes: list[PageFix]) -> list[PageFix]:
-    """Write the pages that change; returns those written."""
+    """Write the pages that change (``files.write_file``); returns those written.
+
+    ``open_path`` is the page's real path, cleared by ``files.allowed`` when it was read: a
+    page that is a link inside the repository gets its target rewritten, the link kept.
+    """
     written = []
     for page in fixes:
         if page.changed:
-            try:
-                write_atomic(page.open_path, page.after)
-            except OSError as exc:
-                raise InputError(page.path, f"could not write: {exc.strerror or exc}") from None
+            files.write_file(page.open_path, page.after, page.path)
             written.append(page)
     return written
 

@@ -11,20 +11,22 @@ File format (version 1)::
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from typing import Any
 
+from checker.errors import InputError
+from checker.files import read_bytes, write_file
 from checker.model import LinkResult, Verdict
 
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = 1
+MAX_CACHE_BYTES = 16 * 1024 * 1024
+"""A larger cache file is ignored (about 100,000 URLs fit)."""
 CACHEABLE = frozenset({Verdict.OK, Verdict.REDIRECTED})
 
 
@@ -39,13 +41,15 @@ class ResultCache:
     def load(self, now: float | None = None) -> None:
         """Read the file; a missing file is an empty cache, a corrupt one is ignored."""
         now = time.time() if now is None else now
-        try:
-            with open(self.path, encoding="utf-8") as fh:
-                data = json.load(fh)
-        except FileNotFoundError:
+        if not os.path.lexists(self.path):
             return
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable link cache %s: %s", self.path, exc)
+        try:
+            data = json.loads(read_bytes(self.path, self.path, "link cache", limit=MAX_CACHE_BYTES))
+        except InputError as exc:
+            log.warning("ignoring unreadable link cache %s: %s", self.path, exc.reason)
+            return
+        except (ValueError, RecursionError):  # the message would quote the file: say less
+            log.warning("ignoring link cache %s: not JSON", self.path)
             return
         entries = data.get("entries") if isinstance(data, dict) else None
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
@@ -98,21 +102,14 @@ class ResultCache:
                 }
 
     def save(self) -> None:
-        """Write the cache atomically: a crash mid-write leaves the old file intact."""
-        directory = os.path.dirname(os.path.abspath(self.path))
+        """Write the cache atomically (``files.write_file``); a failure is only a warning.
+
+        The path should be one ``files.allowed`` cleared for writing: the write then follows
+        no symbolic link, so it lands where the check said.
+        """
         payload = {"version": CACHE_VERSION, "entries": self._entries}
+        data = (json.dumps(payload, sort_keys=True, indent=0) + "\n").encode("utf-8")
         try:
-            os.makedirs(directory, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".linkcache-", suffix=".tmp", dir=directory)
-        except OSError as exc:
-            log.warning("cannot write link cache %s: %s", self.path, exc)
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, sort_keys=True, indent=0)
-                fh.write("\n")
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            log.warning("cannot write link cache %s: %s", self.path, exc)
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            write_file(self.path, data, self.path)
+        except InputError as exc:
+            log.warning("cannot write link cache %s: %s", self.path, exc.reason)
