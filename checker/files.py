@@ -394,15 +394,40 @@ def _sync(folder: int) -> None:
         os.close(fd)
 
 
-def decode_text(data: bytes, shown: str) -> str:
-    """UTF-8 text without a BOM; binary or non-UTF-8 input is an ``InputError``."""
-    if b"\x00" in data[:8192]:
-        raise InputError(shown, "looks like a binary file (it contains NUL bytes)")
+def decode_text(data: bytes, shown: str, *, allow_controls: bool = False) -> str:
+    """UTF-8 text without a BOM; binary or non-UTF-8 input is an ``InputError``.
+
+    A NUL byte refuses the file, on its line, unless ``allow_controls``: a page keeps its
+    stray control characters, which the parser reads as U+FFFD and reports as findings on
+    their lines. A file that is binary as a whole is refused either way (``_BINARY_SHARE``).
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if b"\x00" in data[:8192]:  # an image or an archive, not text in another encoding
+            raise InputError(shown, "looks like a binary file (it contains NUL bytes)") from None
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
             shown, f"is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line
         ) from None
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > _BINARY_SHARE * len(data):
+        share = controls / len(data)
+        raise InputError(
+            shown, f"looks like a binary file ({share:.0%} of its bytes are control characters)"
+        )
+    if not allow_controls and (nul := data.find(b"\x00")) >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InputError(shown, "contains a NUL byte, as binary files do; remove it", line)
     return text.removeprefix("\ufeff")
+
+
+# Bytes that are control characters in UTF-8 text whatever surrounds them (no multi-byte
+# sequence holds a byte below 0x80): C0 controls but tab, LF and CR, and DEL.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# A file whose bytes are more than this share of control characters is binary, not text
+# with stray ones. Text has none, or a handful pasted by accident; binary formats have far
+# more: UTF-16 or UTF-32 text read as UTF-8 is half NUL bytes or more, a file of zeros all
+# of them, compressed data about an eighth (and it is rarely valid UTF-8 anyway). A tenth
+# keeps a page with a few stray characters checkable even when the page is short.
+_BINARY_SHARE = 0.1
