@@ -75,7 +75,9 @@ def parse_date(text: str, formats: list[str]) -> ParsedDate:
         if "%" in fmt:
             try:
                 return ParsedDate(dt.datetime.strptime(text.strip(), fmt).date(), fmt, None)
-            except ValueError:
+            except (ValueError, re.error):
+                # re.error: a format that names a field twice ("%d%d") cannot read any date;
+                # it comes from the config, which a pull request writes, so it is no crash.
                 continue
     parsed = _read(text)
     if parsed.format is None or parsed.problem:

@@ -9,6 +9,7 @@ the registry leaves the extra rows unpaired, and they are reported as duplicates
 from __future__ import annotations
 
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -77,11 +78,13 @@ class Matching:
 
 def match(tables: list[SubprocessorTable], registry: Registry) -> Matching:
     result = Matching()
-    by_name: dict[str, list[RegistryEntry]] = {}
+    # Entries of each name not yet paired, first first: a row takes the next one in O(1),
+    # so a page and a registry that repeat one name thousands of times pair in linear time.
+    by_name: dict[str, deque[RegistryEntry]] = {}
     inactive: dict[str, RegistryEntry] = {}
     for entry in registry.entries:
         if entry.extra.get("status", "active") == "active":
-            by_name.setdefault(name_key(as_shown(entry.name)), []).append(entry)
+            by_name.setdefault(name_key(as_shown(entry.name)), deque()).append(entry)
         else:
             inactive.setdefault(name_key(as_shown(entry.name)), entry)
     first_seen: dict[str, VendorRow] = {}
@@ -91,11 +94,12 @@ def match(tables: list[SubprocessorTable], registry: Registry) -> Matching:
             if not row.name:
                 continue
             key = name_key(row.name)
-            candidates = [e for e in by_name.get(key, []) if id(e) not in used]
-            if candidates:
-                used.add(id(candidates[0]))
-                result.pairs.append((row, candidates[0]))
-                result.entry_of[id(row)] = candidates[0]
+            waiting = by_name.get(key)
+            if waiting:
+                entry = waiting.popleft()
+                used.add(id(entry))
+                result.pairs.append((row, entry))
+                result.entry_of[id(row)] = entry
                 first_seen.setdefault(key, row)
             elif key in first_seen:
                 result.extra_rows.append((row, first_seen[key]))

@@ -108,9 +108,28 @@ _SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 def normalize_header(text: str) -> str:
     """Header text for comparison: lower case, no parenthetical remarks, single spaces."""
-    text = re.sub(r"\([^)]*\)", " ", text.casefold())
-    text = re.sub(r"[*_`:]+", " ", text)
+    text = _MARKUP.sub(" ", _drop_remarks(text.casefold()))
     return " ".join(text.split())
+
+
+_MARKUP = re.compile(r"[*_`:]+")
+
+
+def _drop_remarks(text: str) -> str:
+    """``text`` with each "(…)" replaced by a space, as ``re.sub(r"\\([^)]*\\)", " ", text)``.
+
+    That pattern, run directly, rescans to the end of the text from every "(" that no ")"
+    follows, so a header cell of "(((…" takes time quadratic in its length; once no ")" is
+    left, no later "(" can open a remark either.
+    """
+    out, pos = [], 0
+    while (opening := text.find("(", pos)) >= 0:
+        closing = text.find(")", opening + 1)
+        if closing < 0:
+            break
+        out += [text[pos:opening], " "]
+        pos = closing + 1
+    return "".join(out) + text[pos:] if out else text
 
 
 @dataclass(slots=True)
@@ -192,7 +211,13 @@ def find_tables(doc: Document, settings: TableSettings) -> list[SubprocessorTabl
         candidates = [t for t in doc.tables if t.index == settings.index]
     elif settings.heading:
         wanted = settings.heading.casefold().strip()
-        candidates = [t for t in doc.tables if t.heading and wanted in t.heading.casefold()]
+        # Tables under one heading share its text: look at each text once, or a page of
+        # many tables under one huge heading costs tables x heading length.
+        under: dict[str, bool] = {}
+        for t in doc.tables:
+            if t.heading and t.heading not in under:
+                under[t.heading] = wanted in t.heading.casefold()
+        candidates = [t for t in doc.tables if t.heading and under[t.heading]]
     found = []
     for table in candidates:
         columns = assign_columns(table.header, settings.columns)
