@@ -13,30 +13,60 @@ rules decide what is wrong with them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_block.table import table as markdown_table
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from checker import yamlfile
-from checker.files import file_size, read_text
-from checker.model import Cell, DateLine, Document, Heading, Link, Row, Table
+from checker.errors import InputError
+from checker.files import decode_text, file_size, read_bytes
+from checker.model import (
+    Cell,
+    ControlCharacters,
+    DateLine,
+    Document,
+    Heading,
+    Link,
+    Row,
+    Table,
+)
+from checker.patterns import Matcher, PatternError, compile_pattern
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 """Pages larger than this are refused: no real subprocessor page comes close."""
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+# Characters a text page should not hold: C0 controls but tab, LF and CR; DEL; C1 controls;
+# and a CR that does not end a line with the LF after it. git and GitHub's diff view end a
+# line at LF only, where markdown-it (and most renderers) also end one at a lone CR, so a lone
+# CR would shift every line number after it. Each is read as U+FFFD (as CommonMark reads NUL),
+# one character for one, so that columns stay those of the source.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+REPLACEMENT = "\ufffd"
+"""What the parser reads in place of a control character."""
+
 _BARE_URL = re.compile(r"https?://[^\s<>\[\]()|\"'`]+", re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:!?*_"
+# Patterns below run on page text, which a pull request writes: each is applied so that its
+# cost is linear in the text (no unanchored pattern whose failed attempts rescan the rest).
 _HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_TAG = re.compile(r"<[^>\n]*>")
+"""An ``<a href>`` tag; only ever *matched* on one tag (``_hrefs`` finds them in a block)."""
+_A_OPEN = re.compile(r"<a\s", re.IGNORECASE)
+_HREF_WORD = re.compile(r"href", re.IGNORECASE)
+_HREF_VALUE = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _BR = re.compile(r"<br\b", re.IGNORECASE)
-_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_HEADING_OPEN = re.compile(r"<h([1-6])\b", re.IGNORECASE)
+_HEADING_CLOSE = re.compile(r"</h([1-6])\s*>", re.IGNORECASE)
+_TABLE_OPEN = re.compile(r"<table", re.IGNORECASE)
 
 # Labels that introduce a page's effective date, strongest first. The rank decides which
 # statement wins when a page has several ("Last updated" in a footer, "Effective date" on
@@ -56,7 +86,9 @@ _DATE_LINE = re.compile(
     r"(?P<sep>\s*[:\-\u2013\u2014]\s*|\s+)?(?P<value>.*)$",
     re.IGNORECASE,
 )
-_TEMPLATE = re.compile(r"\{\{\s*(?:page|site\.data|\.Params|\.Page\.Params|\.)\.?(\w+)[^}]*\}\}")
+# The start of a Liquid/Hugo expression naming a front-matter key: ``{{ page.date }}``. The
+# expression ends at its first "}", which must be the first of "}}" (``_template_key``).
+_TEMPLATE_HEAD = re.compile(r"\{\{\s*(?:page|site\.data|\.Params|\.Page\.Params|\.)\.?(\w+)")
 _FRONT_MATTER_DATE_KEYS = (
     "effective_date",
     "effective",
@@ -74,7 +106,54 @@ _FRONT_MATTER_DATE_KEYS = (
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
+    md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
+    return md
+
+
+MAX_PADDED_CELLS = 0x10000
+"""Cells markdown-it may add to short table rows in one page (it pads each row to the
+header's width, and itself bounds that per table only, at this same number)."""
+_PADDED = "subprocessor_check.padded_cells"
+"""Key in markdown-it's env: how many padded cells the page has left."""
+
+
+def _bounded_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, with the rows it pads bounded for the whole page.
+
+    A row with fewer cells than the header is padded with empty cells, each a few tokens
+    and an inline parse. markdown-it stops a table after 65,536 of them, but per table: a
+    page of 1.5 KB tables (181 columns, 362 rows of "x") costs most of a second per table,
+    so hours for a page of a few megabytes. Here the rows are counted first, with the
+    checks markdown-it's own loop makes, and the table ends before the row that would pass
+    the page's budget; what follows is read as if the table had ended there.
+    """
+    if silent or not markdown_table(state, start, end, True):
+        return silent and markdown_table(state, start, end, True)
+    left: int = state.env.get(_PADDED, MAX_PADDED_CELLS)
+    width = len(_split_row(_block_line(state, start)))
+    terminators = state.md.block.ruler.getRules("blockquote")
+    line, spent = start + 2, 0
+    while line < end:
+        if state.sCount[line] < state.blkIndent or state.is_code_block(line):
+            break
+        if any(rule(state, line, end, True) for rule in terminators):
+            break
+        text = _block_line(state, line)
+        if not text.strip():
+            break
+        short = width - len(_split_row(text))
+        if short > 0:
+            if spent + short > left:
+                break
+            spent += short
+        line += 1
+    state.env[_PADDED] = left - spent
+    return markdown_table(state, start, line, False)
+
+
+def _block_line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
 def load_document(
@@ -91,15 +170,24 @@ def load_document(
         # Not read at all, so time and memory stay bounded; the document-too-large rule
         # reports it as a finding on the page.
         return Document(path=shown, text="", lines=[], too_large=(size, max_bytes))
-    text = read_text(path, shown, "Markdown file")
+    data = read_bytes(path, shown, "Markdown file", limit=max_bytes)
+    # A stray control character is a finding on its line (control-character), not a reason
+    # to refuse the page; decode_text still refuses a file that is binary as a whole.
+    text = decode_text(data, shown, allow_controls=True)
     return parse_document(text, shown, date_labels=date_labels)
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines without their endings, split exactly as markdown-it counts them."""
-    lines = _NEWLINE.split(text)
-    if lines and lines[-1] == "" and len(lines) > 1:
-        lines.pop()
+    """Lines without their endings, as git and GitHub's diff view count them.
+
+    Only LF ends a line (CR LF is one ending); a lone CR is a character of its line. The
+    parser reads a lone CR as U+FFFD, so markdown-it counts lines the same way.
+    """
+    pieces = text.split("\n")
+    last = pieces.pop()  # what follows the final LF: empty when the text ends with one
+    lines = [piece[:-1] if piece.endswith("\r") else piece for piece in pieces]
+    if last or not lines:
+        lines.append(last)
     return lines
 
 
@@ -112,17 +200,53 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def control_characters(text: str) -> tuple[str, list[ControlCharacters]]:
+    """``text`` with each control character replaced by U+FFFD, and the lines that had some.
+
+    Line numbers count LF only (``split_lines``); columns count characters from 1.
+    """
+    if _CONTROL.search(text) is None:
+        return text, []  # nearly every page: one scan in C, nothing to replace
+    found: list[ControlCharacters] = []
+    line, line_start, scanned = 1, 0, 0
+    for m in _CONTROL.finditer(text):
+        pos = m.start()
+        # Count the line feeds since the previous match only, so the whole pass is linear.
+        breaks = text.count("\n", scanned, pos)
+        if breaks:
+            line += breaks
+            line_start = text.rindex("\n", scanned, pos) + 1
+        scanned = pos
+        if found and found[-1].line == line:
+            last = found[-1]
+            found[-1] = ControlCharacters(last.line, last.column, last.char, last.count + 1)
+        else:
+            found.append(ControlCharacters(line, pos - line_start + 1, m.group(), 1))
+    return _CONTROL.sub(REPLACEMENT, text), found
+
+
 def parse_document(text: str, path: str = "<page>", *, date_labels: Sequence[str] = ()) -> Document:
-    """Parse page text (already decoded) into a ``Document``."""
+    """Parse page text (already decoded) into a ``Document``.
+
+    Control characters are read as U+FFFD and listed in ``Document.control_characters``;
+    ``Document.text`` and ``Document.lines`` keep them as written. ``InputError`` when a
+    date label is not a valid RE2 pattern (the config's loader refuses those first).
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = split_lines(text)
+    clean, controls = control_characters(text)
+    lines = split_lines(clean)
     env: dict[str, Any] = {}
-    tokens = _parser().parse(text, env)
-    doc = Document(path=path, text=text, lines=lines)
+    tokens = _parser().parse(clean, env)
+    doc = Document(
+        path=path,
+        text=text,
+        lines=split_lines(text) if controls else lines,
+        control_characters=controls,
+    )
     skip: list[tuple[int, int]] = []  # 0-based [start, end) ranges where no date can be stated
     _Walker(doc, lines, env, skip).walk(tokens)
-    doc.dates = _find_dates(doc, lines, skip, date_labels)
+    doc.dates = _find_dates(doc, lines, skip, _label_patterns(date_labels, path))
     return doc
 
 
@@ -139,6 +263,7 @@ class _Walker:
         self.heading: str | None = None
         self.quote_depth = 0
         """How many blockquotes enclose the current token (their ``>`` are not cells)."""
+        self.html_tables = _HtmlTableScanner(lines)
 
     def walk(self, tokens: list[Token]) -> None:
         i = 0
@@ -230,12 +355,13 @@ class _Walker:
             start += offset
             # markdown-it already parsed the cells it kept; cells beyond the header's width
             # it dropped, so those are parsed here.
-            children = (
-                inline_cells[n].children or []
-                if n < len(inline_cells)
-                else _parser().parseInline(_unescape_pipes(raw), self.env)[0].children or []
-            )
-            links = _links(children, index + 1, raw_line, start)
+            if n < len(inline_cells):
+                children = inline_cells[n].children or []
+            elif raw:
+                children = _parser().parseInline(_unescape_pipes(raw), self.env)[0].children or []
+            else:
+                children = []  # an empty cell: nothing to parse (a row of pipes has thousands)
+            links = _links(children, index + 1, _Finder(raw_line, start, start + len(raw)))
             self.doc.links.extend(links)
             cells.append(
                 Cell(
@@ -257,9 +383,9 @@ class _Walker:
         # Links in a multi-line paragraph are placed by finding their URL in the
         # paragraph's source lines, in order.
         first, last = block_map[0], min(block_map[1], len(self.lines))
-        cursor = (first, 0)
-        for link in _links(children, first + 1, None, 0):
-            cursor, line, col = _locate(self.lines, link.url, cursor, last)
+        source = _Source(self.lines, first, last)
+        for link in _links(children, first + 1, source.finder):
+            line, col = source.place(link.column)
             self.doc.links.append(
                 Link(link.url, link.text, line or first + 1, col, link.kind, link.title)
             )
@@ -270,20 +396,18 @@ class _Walker:
         assert tok.map
         start = tok.map[0]
         content = tok.content
-        headings: list[Heading] = []
-        for m in _HTML_HEADING.finditer(content):
-            line = start + content.count("\n", 0, m.start()) + 1
-            headings.append(Heading(int(m.group(1)), fold(_TAG.sub("", m.group(2))), line))
-        for m in _HREF.finditer(content):
-            url = next(g for g in m.groups() if g is not None)
-            line = start + content.count("\n", 0, m.start()) + 1
-            col = m.start() - (content.rfind("\n", 0, m.start()) + 1) + 1
-            self.doc.links.append(Link(url.strip(), "", line, col, "html"))
-        if "<table" in content.lower():
-            table_start = start + content.lower().count("\n", 0, content.lower().index("<table"))
+        headings = [
+            Heading(level, fold(_strip_tags(text)), start + line)
+            for level, text, line in _html_headings(content)
+        ]
+        for url, line, col in _hrefs(content):
+            self.doc.links.append(Link(url.strip(), "", start + line, col, "html"))
+        table_tag = _TABLE_OPEN.search(content)
+        if table_tag:
+            table_start = start + content.count("\n", 0, table_tag.start())
             above = [h.text for h in headings if h.line <= table_start + 1]
             heading = above[-1] if above else self.heading
-            table = _HtmlTables.parse(self.lines, table_start, len(self.doc.tables), heading)
+            table = self.html_tables.table_at(table_start, len(self.doc.tables), heading)
             if table is not None:
                 self.doc.tables.append(table)
                 self.skip.append((table_start, table.end_line))
@@ -354,20 +478,23 @@ def _plain(children: Iterable[Token]) -> str:
     return "".join(out)
 
 
-def _links(children: list[Token], line: int, raw_line: str | None, offset: int) -> list[Link]:
-    """Links in inline tokens: inline, reference, autolinks, bare URLs and ``<a href>``."""
+def _links(children: list[Token], line: int, finder: _Finder) -> list[Link]:
+    """Links in inline tokens: inline, reference, autolinks, bare URLs and ``<a href>``.
+
+    ``finder`` places each URL in the source, in order; its column is the URL's 1-based
+    offset in the finder's text, or ``None`` when the URL is not written there.
+    """
     links: list[Link] = []
     depth = 0
     href: str | None = None
     title: str | None = None
     kind = "inline"
+    column: int | None = None
     text: list[str] = []
 
     def column_of(url: str) -> int | None:
-        if raw_line is None:
-            return None
-        found = raw_line.find(url, offset)
-        return found + 1 if found >= 0 else None
+        found = finder.find(url)
+        return None if found is None else found + 1
 
     for c in children:
         if c.type == "link_open":
@@ -375,19 +502,20 @@ def _links(children: list[Token], line: int, raw_line: str | None, offset: int) 
             href = str(c.attrs.get("href", ""))
             title = str(c.attrs["title"]) if c.attrs.get("title") else None
             kind = "autolink" if c.markup in ("autolink", "linkify") else "inline"
-            if kind == "inline" and raw_line is not None and href not in raw_line:
-                kind = "reference"
+            column = column_of(href)
+            if kind == "inline" and finder.exact and column is None:
+                kind = "reference"  # the URL is not in the cell: a reference definition's
             text = []
         elif c.type == "link_close":
             depth = max(0, depth - 1)
             if href is not None:
-                links.append(Link(href, fold("".join(text)), line, column_of(href), kind, title))
+                links.append(Link(href, fold("".join(text)), line, column, kind, title))
             href = None
         elif depth:
             if c.type in ("text", "code_inline"):
                 text.append(c.content)
         elif c.type == "html_inline":
-            m = _HREF.match(c.content)
+            m = _HREF.match(c.content)  # one tag: markdown-it matched its end
             if m:
                 url = next(g for g in m.groups() if g is not None).strip()
                 links.append(Link(url, "", line, column_of(url), "html"))
@@ -398,58 +526,201 @@ def _links(children: list[Token], line: int, raw_line: str | None, offset: int) 
     return links
 
 
-def _locate(
-    lines: list[str], needle: str, cursor: tuple[int, int], last: int
-) -> tuple[tuple[int, int], int | None, int | None]:
-    line, col = cursor
-    while line < last:
-        found = lines[line].find(needle, col)
-        if found >= 0:
-            return (line, found + len(needle)), line + 1, found + 1
-        line, col = line + 1, 0
-    return cursor, None, None
+class _Finder:
+    """Finds URLs in a span of source text, in order, in time linear in the span.
+
+    Each URL is looked for after the previous one found, so the hits cost the span's length
+    in all. A URL not written in the span (a reference link, a normalised destination) costs
+    a scan to the span's end; such misses share a budget of a few times the span's length,
+    after which further URLs are not placed. No real cell or paragraph has that many misses;
+    a crafted one (thousands of reference links on one line) would otherwise take time
+    quadratic in the line.
+    """
+
+    MISS_BUDGET = 16
+    """Misses allowed in all, in multiples of the span's length."""
+
+    def __init__(self, text: str, start: int, end: int, *, exact: bool = True) -> None:
+        self.text = text
+        self.cursor = start
+        self.end = end
+        self.exact = exact
+        """Whether the span is exactly where the links are written (a cell, not a paragraph
+        whose inline tokens lost their places): a URL not in it is a reference's."""
+        self.budget = self.MISS_BUDGET * (end - start) + 256
+
+    def find(self, needle: str) -> int | None:
+        """The 0-based offset of ``needle`` after the previous one found, else ``None``."""
+        if not needle or self.budget <= 0:
+            return None
+        stop = min(self.end, self.cursor + self.budget)
+        found = self.text.find(needle, self.cursor, stop)
+        if found < 0:
+            self.budget -= stop - self.cursor
+            return None
+        self.budget -= found + len(needle) - self.cursor
+        self.cursor = found + len(needle)
+        return found
 
 
-class _HtmlTables(HTMLParser):
-    """Reads the first ``<table>`` from a given line into a ``Table`` with positions."""
+class _Source:
+    """A paragraph's source lines as one text, so links are found across its lines."""
 
-    class _Done(Exception):
-        pass
+    def __init__(self, lines: list[str], first: int, last: int) -> None:
+        self.first = first
+        self.starts: list[int] = []
+        """Offset in ``text`` where each line begins."""
+        offset = 0
+        for n in range(first, last):
+            self.starts.append(offset)
+            offset += len(lines[n]) + 1
+        text = "\n".join(lines[first:last])
+        self.finder = _Finder(text, 0, len(text), exact=False)
+
+    def place(self, column: int | None) -> tuple[int | None, int | None]:
+        """(1-based line, 1-based column) of a 1-based offset in the paragraph's text."""
+        if column is None:
+            return None, None
+        n = bisect_right(self.starts, column - 1) - 1
+        return self.first + n + 1, column - self.starts[n]
+
+
+def _hrefs(content: str) -> Iterator[tuple[str, int, int]]:
+    """(URL, 1-based line, 1-based column) of each ``<a href>`` in an HTML block, in order.
+
+    What ``_HREF.finditer`` finds, in linear time: the pattern looks for ``href`` lazily up to
+    the tag's ``>``, so on ``<a `` repeated without a ``>`` every attempt would rescan the
+    rest of the block. Here each tag's stretch is searched once: when the first ``<a`` before
+    a ``>`` has no ``href``, no later ``<a`` before that ``>`` has one either.
+    """
+    lines = _LineCounter(content)
+    pos = 0  # where the previous match ended: openers before it are inside it
+    gt = -1  # the first ">" at or after the opener being tried (cached: openers only advance)
+    for opener in _A_OPEN.finditer(content):
+        start = opener.start()
+        if start < pos:
+            continue
+        if gt < start:
+            gt = content.find(">", start)
+            if gt < 0:
+                gt = len(content)
+        word = _HREF_WORD.search(content, start + 3, gt)
+        while word is not None:
+            value = _HREF_VALUE.match(content, word.start())
+            if value is not None:
+                url = next(g for g in value.groups() if g is not None)
+                yield (url, *lines.place(start))
+                pos = value.end()
+                break
+            word = _HREF_WORD.search(content, word.start() + 1, gt)
+        else:
+            pos = gt
+
+
+def _html_headings(content: str) -> Iterator[tuple[int, str, int]]:
+    """(level, inner HTML, 1-based line) of each ``<hN>…</hN>`` in an HTML block, in order.
+
+    What ``<h([1-6])\\b[^>]*>(.*?)</h\\1\\s*>`` finds with ``finditer``, in linear time: that
+    pattern rescans the rest of the block for each unclosed ``<h1>``. Here closing tags are
+    listed once, per level, and each opening tag takes the first one after it.
+    """
+    closers: dict[str, list[tuple[int, int]]] = {}
+    for m in _HEADING_CLOSE.finditer(content):
+        closers.setdefault(m.group(1), []).append((m.start(), m.end()))
+    if not closers:
+        return
+    lines = _LineCounter(content)
+    taken = dict.fromkeys(closers, 0)  # per level, the first closer not yet behind us
+    pos = 0
+    gt = -1
+    for opener in _HEADING_OPEN.finditer(content):
+        start, level = opener.start(), opener.group(1)
+        if start < pos or level not in closers:
+            continue
+        if gt < opener.end():
+            gt = content.find(">", opener.end())
+            if gt < 0:
+                return  # no tag can end: no heading from here on
+        ends, i = closers[level], taken[level]
+        while i < len(ends) and ends[i][0] <= gt:
+            i += 1
+        taken[level] = i
+        if i == len(ends):
+            continue
+        close_start, close_end = ends[i]
+        yield int(level), content[gt + 1 : close_start], lines.place(start)[0]
+        pos = close_end
+
+
+class _LineCounter:
+    """Line and column of increasing offsets in a text, counting only what lies between."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+        self.line_start = 0
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """(1-based line, 1-based column) of ``offset``, which must not go back."""
+        breaks = self.text.count("\n", self.offset, offset)
+        if breaks:
+            self.line += breaks
+            self.line_start = self.text.rindex("\n", self.offset, offset) + 1
+        self.offset = offset
+        return self.line, offset - self.line_start + 1
+
+
+@dataclass(slots=True)
+class _HtmlCell:
+    """A ``<td>`` or ``<th>`` being read."""
+
+    line: int
+    """Where its text starts (its tag, until text comes)."""
+    column: int
+    parts: list[str] = field(default_factory=list)
+    """Its text, as the HTML parser hands it over."""
+    links: list[Link] = field(default_factory=list)
+    has_text: bool = False
+    """Whether text has come, so ``line`` and ``column`` are where it starts."""
+
+
+@dataclass(slots=True)
+class _HtmlTable:
+    """A ``<table>`` element being read: its own rows, not those of tables nested in it."""
+
+    line: int
+    """Line of its start tag (1-based)."""
+    rows: list[list[_HtmlCell]] = field(default_factory=list)
+    cell: _HtmlCell | None = None
+    """The cell open now, which text goes to."""
+    end_line: int | None = None
+    """Line of its end tag; ``None`` while it is open."""
+    taken: bool = False
+    """Whether it was handed out as a ``Table`` already (each is handed out once)."""
+
+
+class _HtmlReader(HTMLParser):
+    """Reads ``<table>`` elements, nested ones too, from a given line on."""
 
     def __init__(self, first_line: int) -> None:
         super().__init__(convert_charrefs=True)
         self.first_line = first_line
-        self.depth = 0
-        self.rows: list[list[list[Any]]] = []
-        self.cell: list[Any] | None = None
-        self.href: str | None = None
-        self.end_line = first_line
+        """0-based line of the first text fed."""
+        self.tables: list[_HtmlTable] = []
+        """Every table started so far, in source order."""
+        self.open: list[_HtmlTable] = []
+        """The tables open now, innermost last: tags and text belong to the innermost."""
 
-    @classmethod
-    def parse(cls, lines: list[str], start: int, index: int, heading: str | None) -> Table | None:
-        parser = cls(start)
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        # The standard library's parser raises AssertionError on "<![" followed by anything
+        # but a known keyword; a browser reads such markup as a bogus comment, and so do we.
+        lineno, offset = self.lineno, self.offset
         try:
-            for n in range(start, len(lines)):
-                parser.feed(lines[n] + "\n")
-            parser.close()
-        except cls._Done:
-            pass
-        rows = [r for r in parser.rows if r]
-        if not rows:
-            return None
-        built = [
-            Row(
-                line=r[0][0],
-                cells=[
-                    Cell(raw=fold("".join(t)), text=fold("".join(t)), line=ln, column=col, links=lk)
-                    for ln, col, t, lk, _ in r
-                ],
-                raw=lines[r[0][0] - 1],
-            )
-            for r in rows
-        ]
-        header, body = built[0], built[1:]
-        return Table(index, header, body, header.line, parser.end_line, heading, html=True)
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.lineno, self.offset = lineno, offset  # it moved them before raising
+            return self.parse_bogus_comment(i, report)
 
     def _pos(self) -> tuple[int, int]:
         line, offset = self.getpos()
@@ -457,49 +728,134 @@ class _HtmlTables(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
-            self.depth += 1
-        elif self.depth != 1:
+            table = _HtmlTable(self._pos()[0])
+            self.tables.append(table)
+            self.open.append(table)
             return
-        elif tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th") and self.rows is not None:
-            if not self.rows:
-                self.rows.append([])
-            line, col = self._pos()
-            self.cell = [line, col, [], [], False]
-            self.rows[-1].append(self.cell)
-        elif tag == "br" and self.cell:
-            self.cell[2].append(" ")
-        elif tag == "a":
-            self.href = next((v for k, v in attrs if k == "href" and v), None)
-            if self.href and self.cell:
+        if not self.open:
+            return
+        table = self.open[-1]
+        if tag == "tr":
+            table.rows.append([])
+        elif tag in ("td", "th"):
+            if not table.rows:
+                table.rows.append([])
+            table.cell = _HtmlCell(*self._pos())
+            table.rows[-1].append(table.cell)
+        elif tag == "br" and table.cell is not None:
+            table.cell.parts.append(" ")
+        elif tag == "a" and table.cell is not None:
+            href = next((v for k, v in attrs if k == "href" and v), None)
+            if href:
                 line, col = self._pos()
-                self.cell[3].append(Link(self.href.strip(), "", line, col, "html"))
+                table.cell.links.append(Link(href.strip(), "", line, col, "html"))
 
     def handle_endtag(self, tag: str) -> None:
+        if not self.open:
+            return
         if tag == "table":
-            self.depth -= 1
-            if self.depth <= 0:
-                self.end_line = self._pos()[0]
-                raise self._Done
+            self.open.pop().end_line = self._pos()[0]
         elif tag in ("td", "th"):
-            self.cell = None
+            self.open[-1].cell = None
 
     def handle_data(self, data: str) -> None:
-        if self.cell is not None and self.depth == 1:
-            if not self.cell[4] and data.strip():
-                # The cell's column is where its text starts, not its <td> tag, so that a
-                # finding points at the value to fix.
-                line, col = self._pos()
-                lead = data[: len(data) - len(data.lstrip())]
-                line += lead.count("\n")
-                col = len(lead) - lead.rfind("\n") if "\n" in lead else col + len(lead)
-                self.cell[0], self.cell[1], self.cell[4] = line, col, True
-            self.cell[2].append(data)
-            links = self.cell[3]
-            if links and not links[-1].text:
-                last = links[-1]
-                links[-1] = Link(last.url, fold(data), last.line, last.column, last.kind)
+        cell = self.open[-1].cell if self.open else None
+        if cell is None:
+            return
+        if not cell.has_text and data.strip():
+            # The cell's column is where its text starts, not its <td> tag, so that a
+            # finding points at the value to fix.
+            line, col = self._pos()
+            lead = data[: len(data) - len(data.lstrip())]
+            line += lead.count("\n")
+            col = len(lead) - lead.rfind("\n") if "\n" in lead else col + len(lead)
+            cell.line, cell.column, cell.has_text = line, col, True
+        cell.parts.append(data)
+        if cell.links and not cell.links[-1].text:
+            last = cell.links[-1]
+            cell.links[-1] = Link(last.url, fold(data), last.line, last.column, last.kind)
+
+
+class _HtmlTableScanner:
+    """Reads each raw HTML ``<table>`` of a page once, however many blocks name one.
+
+    A table is read from the line of its block's ``<table`` to its end tag, with the
+    standard library's HTML parser, and may span several Markdown blocks. A page can hold
+    thousands of ``<table>`` tags that never close; reading each to the end of the page would
+    take time quadratic in the page. So one reader goes on from where the last one stopped:
+    a block whose ``<table`` lies in text already read takes the table that reader saw start
+    there (nested tables are read alongside the one they are in), and a block after it
+    starts a fresh reader, as a table of its own.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.reader: _HtmlReader | None = None
+        self.next_line = 0
+        """The first line the reader has not been fed."""
+        self.next_table = 0
+        """Index in the reader's tables of the first that may still be asked for."""
+
+    def table_at(self, start: int, index: int, heading: str | None) -> Table | None:
+        """The first table whose start tag is on line ``start`` (0-based) or after it."""
+        if self.reader is None or start >= self.next_line:
+            self.reader = _HtmlReader(start)
+            self.next_line = start
+            self.next_table = 0
+        reader = self.reader
+        while True:
+            tables = reader.tables
+            while self.next_table < len(tables) and tables[self.next_table].line <= start:
+                self.next_table += 1
+            found = tables[self.next_table] if self.next_table < len(tables) else None
+            if self.next_line >= len(self.lines) or (found and found.end_line is not None):
+                break
+            self._feed(reader)
+        if found is None or found.taken:
+            return None
+        found.taken = True
+        return self._built(found, start, index, heading)
+
+    def _feed(self, reader: _HtmlReader) -> None:
+        # Line by line, so that the parser hands over text per line as it always has. But
+        # while it holds back an unfinished construct ("<a " without its ">"), it rescans
+        # that construct on every feed: then feed at least as much text as it holds back, so
+        # the rescans cost no more than the text fed.
+        held = len(reader.rawdata)
+        end, size = self.next_line, 0
+        while end < len(self.lines) and (end == self.next_line or size < held):
+            size += len(self.lines[end]) + 1
+            end += 1
+        reader.feed("\n".join(self.lines[self.next_line : end]) + "\n")
+        self.next_line = end
+
+    def _built(
+        self, table: _HtmlTable, start: int, index: int, heading: str | None
+    ) -> Table | None:
+        rows = [r for r in table.rows if r]
+        if not rows:
+            return None
+        built = [
+            Row(
+                line=r[0].line,
+                cells=[
+                    Cell(
+                        raw=fold("".join(c.parts)),
+                        text=fold("".join(c.parts)),
+                        line=c.line,
+                        column=c.column,
+                        links=c.links,
+                    )
+                    for c in r
+                ],
+                raw=self.lines[r[0].line - 1],
+            )
+            for r in rows
+        ]
+        header, body = built[0], built[1:]
+        # A table that never closes ends, as it always has, on the line before it starts.
+        end_line = table.end_line if table.end_line is not None else start
+        return Table(index, header, body, header.line, end_line, heading, html=True)
 
 
 # -- the effective date ---------------------------------------------------------------------
@@ -515,51 +871,138 @@ def _rank(label: str) -> int:
     return 9
 
 
+def _tag_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each tag on a line, as ``re.finditer(r"<[^>\\n]*>")`` finds them.
+
+    That pattern, run directly, rescans to the end of the line from every ``<`` that has no
+    ``>`` after it on its line (a line of ``<`` takes time quadratic in its length). A
+    ``<`` whose next ``>`` or line break is a line break starts no tag, and neither does any
+    ``<`` before that break, so the scan jumps past it.
+    """
+    gt = nl = -1  # the next ">" and line break after the "<" looked at (cached: it advances)
+    lt = text.find("<")
+    while lt >= 0:
+        if gt <= lt:
+            gt = text.find(">", lt + 1)
+            if gt < 0:
+                return  # no ">" left: no tag from here on
+        if nl <= lt:
+            nl = text.find("\n", lt + 1)
+            if nl < 0:
+                nl = len(text)  # no line break left: past every "<", never looked for again
+        if gt < nl:
+            yield lt, gt + 1
+            lt = text.find("<", gt + 1)
+        else:
+            lt = text.find("<", nl + 1)
+
+
+def _blank_tags(text: str) -> str:
+    """``text`` with each tag replaced by as many spaces, so columns stay those of the source."""
+    out, pos = [], 0
+    for start, end in _tag_spans(text):
+        out += [text[pos:start], " " * (end - start)]
+        pos = end
+    return "".join(out) + text[pos:] if out else text
+
+
+def _strip_tags(text: str) -> str:
+    out, pos = [], 0
+    for start, end in _tag_spans(text):
+        out.append(text[pos:start])
+        pos = end
+    return "".join(out) + text[pos:] if out else text
+
+
+_LINE_MARKER = re.compile(r"^\s*(?::::+\s*\w*|#{1,6}\s|[-+*]\s)")
+_SEPARATOR = re.compile(r"\s*[:\-\u2013\u2014]\s*|\s+")
+
+
 def _plain_line(line: str) -> tuple[str, int]:
     """The line as text, and the offset of that text in the source (for columns)."""
-    text = _TAG.sub(lambda m: " " * len(m.group(0)), line)
-    text = re.sub(r"^\s*(?::::+\s*\w*|#{1,6}\s|[-+*]\s)", lambda m: " " * len(m.group(0)), text)
+    text = _LINE_MARKER.sub(lambda m: " " * len(m.group(0)), _blank_tags(line))
     lead = len(text) - len(text.lstrip(_MARKUP_EDGES))
     return text.strip(_MARKUP_EDGES), lead
 
 
 def _clean_value(value: str) -> str:
-    value = _TAG.sub("", value)
-    return fold(value).strip(_MARKUP_EDGES).rstrip(".").strip(_MARKUP_EDGES)
+    return fold(_strip_tags(value)).strip(_MARKUP_EDGES).rstrip(".").strip(_MARKUP_EDGES)
+
+
+class _Span(Protocol):
+    """The part of a compiled pattern's match that labels need."""
+
+    def start(self) -> int: ...
+    def end(self) -> int: ...
+
+
+@lru_cache(maxsize=64)
+def _label_pattern(label: str) -> Matcher:
+    return compile_pattern(label, ignore_case=True)
+
+
+def _label_patterns(labels: Sequence[str], path: str) -> list[Matcher]:
+    """The config's date labels compiled with RE2: linear matching time whatever they are.
+
+    A pull request can change the config, and with Python's ``re`` the label ``(a+)+b``
+    backtracks for minutes on one line. The config's loader refuses invalid labels on their
+    line; one that reaches the parser all the same is an ``InputError``, not a traceback.
+    """
+    try:
+        return [_label_pattern(label) for label in labels]
+    except PatternError as exc:
+        raise InputError(
+            path, f"date.labels: {exc} (patterns use RE2 syntax: no lookarounds or backreferences)"
+        ) from None
+
+
+@dataclass(slots=True)
+class _Statement:
+    """A line read as "label, separator, value"."""
+
+    label: str
+    separator: str
+    """What stands between label and value (``": "``, a dash, blanks); may be empty."""
+    value: str
+    """The rest of the line."""
+
+
+def _custom_statement(text: str, pattern: Matcher) -> _Statement | None:
+    # A label must start the line. RE2's leftmost match starts at 0 whenever one can, and
+    # it is then the match an anchored pattern would give.
+    found = cast("_Span | None", pattern.search(text))
+    if found is None or found.start() != 0:
+        return None
+    end = found.end()
+    sep = _SEPARATOR.match(text, end)
+    value_start = sep.end() if sep else end
+    return _Statement(text[:end], text[end:value_start], text[value_start:])
 
 
 def _find_dates(
-    doc: Document, lines: list[str], skip: list[tuple[int, int]], extra_labels: Sequence[str]
+    doc: Document, lines: list[str], skip: list[tuple[int, int]], custom: Sequence[Matcher]
 ) -> list[DateLine]:
-    excluded: set[int] = set()
-    for s, e in skip:
-        excluded.update(range(s, e))
-    custom = [
-        re.compile(
-            r"^(?P<label>" + p + r")(?P<sep>\s*[:\-\u2013\u2014]\s*|\s+)?(?P<value>.*)$",
-            re.IGNORECASE,
-        )
-        for p in extra_labels
-    ]
+    excluded = _covered(skip, len(lines))
     found: list[tuple[int, int, DateLine]] = []
     for n, raw in enumerate(lines):
-        if n in excluded or not raw.strip():
+        if excluded[n] or not raw.strip():
             continue
         text, lead = _plain_line(raw)
-        match = None
+        statement = None
         rank = 9
         for pattern in custom:
-            match = pattern.match(text)
-            if match:
+            statement = _custom_statement(text, pattern)
+            if statement:
                 rank = -1
                 break
-        if match is None:
+        if statement is None:
             match = _DATE_LINE.match(text)
             if match is None:
                 continue
-            rank = _rank(match.group("label"))
-        label = match.group("label")
-        value = _clean_value(match.group("value"))
+            statement = _Statement(match["label"], match["sep"] or "", match["value"])
+            rank = _rank(statement.label)
+        label = statement.label
+        value = _clean_value(statement.value)
         value_line = n
         if not value and rank <= 1:
             # "Last updated" alone, with the date on the next non-blank line (admonitions).
@@ -568,7 +1011,7 @@ def _find_dates(
                 if nxt and not nxt.startswith(":::"):
                     value, value_line = nxt, m
                     break
-        has_separator = bool(match.group("sep") and match.group("sep").strip())
+        has_separator = bool(statement.separator.strip())
         plausible = bool(re.search(r"\d|\[|\{\{", value))
         # A weak label ("Effective", "Revised", "Date") starts many a sentence; only with a
         # separator ("Updated: …") does it introduce a date.
@@ -584,20 +1027,57 @@ def _find_dates(
         )
     found.sort(key=lambda item: (item[0], item[1]))
     dates = [d for _, _, d in found]
-    dates.extend(_front_matter_dates(doc))
+    dates.extend(_front_matter_dates(doc, lines))
     return dates
+
+
+def _covered(ranges: list[tuple[int, int]], size: int) -> bytearray:
+    """Which of ``size`` lines lie in any of the [start, end) ranges (1: covered).
+
+    HTML tables that never close can give many ranges over the same lines; each line is
+    marked once, so the cost is the lines' count, not the ranges' total length.
+    """
+    marks = bytearray(size)
+    done = 0  # every line before this one is marked already, or lies in no range
+    for start, end in sorted(ranges):
+        start, end = max(start, done), min(end, size)
+        if end > start:
+            marks[start:end] = b"\x01" * (end - start)
+            done = end
+    return marks
+
+
+def _template_key(value: str) -> str | None:
+    """The front-matter key a Liquid/Hugo expression in ``value`` names (the first one).
+
+    The expression ends at its first "}", which must be the first of "}}"; finding that "}"
+    once for all expressions keeps the search linear however many "{{" the value holds.
+    """
+    brace = -1
+    start = value.find("{{")
+    while start >= 0:
+        head = _TEMPLATE_HEAD.match(value, start)
+        if head is not None:
+            if brace < head.end():
+                brace = value.find("}", head.end())
+                if brace < 0:
+                    return None  # no "}" left: no expression can end
+            if value.startswith("}}", brace):
+                return head.group(1)
+        start = value.find("{{", start + 1)
+    return None
 
 
 def _resolve_template(value: str, doc: Document) -> str | None:
     """A Liquid/Hugo expression naming a front-matter key, replaced by that key's value."""
-    m = _TEMPLATE.search(value)
-    if not m or not doc.front_matter:
+    if not doc.front_matter or "{{" not in value:
         return None
-    resolved = doc.front_matter.get(m.group(1))
+    key = _template_key(value)
+    resolved = doc.front_matter.get(key) if key is not None else None
     return str(resolved) if resolved is not None else None
 
 
-def _front_matter_dates(doc: Document) -> list[DateLine]:
+def _front_matter_dates(doc: Document, lines: list[str]) -> list[DateLine]:
     if not doc.front_matter or not doc.front_matter_lines:
         return []
     out = []
@@ -607,10 +1087,10 @@ def _front_matter_dates(doc: Document) -> list[DateLine]:
         if isinstance(value, str) and value.strip():
             line = first + 1
             for n in range(first, doc.front_matter_lines[1]):
-                if re.match(rf"\s*{re.escape(key)}\s*:", doc.lines[n]):
+                if re.match(rf"\s*{re.escape(key)}\s*:", lines[n]):
                     line = n + 1
                     break
-            col = doc.lines[line - 1].find(value) + 1 if value in doc.lines[line - 1] else 1
+            col = lines[line - 1].find(value) + 1 if value in lines[line - 1] else 1
             out.append(DateLine(key, value.strip(), line, max(col, 1), "front-matter"))
     return out
 

@@ -127,6 +127,20 @@ class Heading:
     line: int
 
 
+@dataclass(slots=True, frozen=True)
+class ControlCharacters:
+    """Control characters on one line of a page; the parser read each as U+FFFD."""
+
+    line: int
+    """Source line (1-based, counting line feeds only, as git and GitHub's diff view do)."""
+    column: int
+    """Source column of the first of them (1-based)."""
+    char: str
+    """The first of them, e.g. ``"\\x00"``."""
+    count: int
+    """How many the line has."""
+
+
 @dataclass(slots=True)
 class Document:
     """A parsed page: what the rules read."""
@@ -136,7 +150,8 @@ class Document:
     text: str
     """The decoded text (BOM removed, line endings kept)."""
     lines: list[str]
-    """The text split into lines without their endings; ``lines[n - 1]`` is line n."""
+    """The text split into lines without their endings; ``lines[n - 1]`` is line n. Only a
+    line feed (or CR LF) ends a line, as git and GitHub's diff view count lines."""
     front_matter: dict[str, Any] | None = None
     """Parsed YAML front matter, or ``None`` when there is none or it is not a mapping."""
     front_matter_lines: tuple[int, int] | None = None
@@ -155,6 +170,9 @@ class Document:
     """Every candidate effective-date statement, best first."""
     too_large: tuple[int, int] | None = None
     """(size, limit) in bytes when the page was over the size limit and was not read."""
+    control_characters: list[ControlCharacters] = field(default_factory=list)
+    """Lines holding control characters (NUL, other C0 controls but tab and line endings,
+    DEL, C1 controls, a CR not followed by LF), in line order."""
 
     @property
     def date(self) -> DateLine | None:

@@ -10,6 +10,7 @@ from types import ModuleType
 
 from checker.rules import (
     blank_cell,
+    control_character,
     date_invalid,
     date_mismatch,
     date_missing,
@@ -36,6 +37,7 @@ RULES: dict[str, ModuleType] = {
     module.ID: module
     for module in (
         document_too_large,
+        control_character,
         front_matter_invalid,
         table_missing,
         missing_column,
