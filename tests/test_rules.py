@@ -80,6 +80,7 @@ def test_every_rule_is_covered_here() -> None:
         "date-invalid",
         "date-mismatch",
         "privacy-link-missing",
+        "control-character",
     }
 
 
@@ -95,6 +96,51 @@ def test_default_severity_of_every_finding_is_error() -> None:
         rules_of(findings)
     )
     assert {f.severity for f in findings} == {Severity.ERROR}
+
+
+# -- control-character --------------------------------------------------------------------
+
+
+def test_nul_in_a_cell_is_a_warning_on_its_place_and_the_rest_is_checked() -> None:
+    page = stripe_row("| [Stripe](https://stripe.com/) | US\x00A | Payments |")
+    findings = check(page, REGISTRY)
+    f = one(findings, "control-character")
+    assert (f.line, f.column, f.severity) == (STRIPE_LINE, col_of(page, "\x00"), Severity.WARNING)
+    assert "U+0000 (NUL)" in f.message
+    assert f.suggestion == "Delete it, or type the character it stands for."
+    # The row was still read: its location, as the parser sees it, differs from the registry.
+    assert one(findings, "field-mismatch").line == STRIPE_LINE
+    assert sorted(rules_of(findings)) == ["control-character", "field-mismatch"]
+
+
+def test_one_finding_per_line_at_the_first_control_character() -> None:
+    page = PAGE.replace("Hosting", "Host\x1bing\x07\x7f\x85")
+    f = one(check(page, REGISTRY), "control-character")
+    assert (f.line, f.column) == (line_of(page, "Host"), col_of(page, "\x1b"))
+    assert "U+001B (ESC)" in f.message and "(and 3 more on this line)" in f.message
+
+
+def test_lone_cr_is_reported_and_does_not_start_a_line() -> None:
+    # git and GitHub's diff view end lines at LF only: "a\rb" is one line there, so the
+    # rows after it keep the numbers a reviewer sees.
+    page = PAGE.replace("Effective date: 2024-03-03\n", "Effective date: 2024-03-03\n\rNote\n")
+    findings = check(page.replace("| USA | Payments", "| Germany | Payments"), REGISTRY)
+    f = one(findings, "control-character")
+    assert (f.line, f.column) == (2, 1)
+    assert "carriage return (U+000D) without a line feed" in f.message
+    assert f.suggestion == "Use LF (or CR LF) line endings throughout the page."
+    assert one(findings, "field-mismatch").line == STRIPE_LINE + 1
+
+
+def test_crlf_and_tab_are_not_control_characters() -> None:
+    page = PAGE.replace("\n", "\r\n").replace("| USA | Hosting", "|\tUSA\t| Hosting")
+    assert only(check(page, REGISTRY), "control-character") == []
+
+
+def test_control_character_rule_can_be_switched_off() -> None:
+    page = PAGE.replace("Hosting", "Host\x00ing")
+    config = "rules:\n  control-character: 'off'\n"
+    assert only(check(page, None, config), "control-character") == []
 
 
 # -- table-missing ------------------------------------------------------------------------
@@ -1005,6 +1051,60 @@ class TestCli:
             tmp_path, "check", "page.md", "-r", "registry.yml", page=data, registry=REGISTRY
         )
         assert (result.code, result.findings, result.stderr) == (0, [], "")
+
+    def test_page_with_a_nul_byte_is_checked_not_refused(self, tmp_path: Path) -> None:
+        data = PAGE.replace("Hosting", "Host\x00ing").encode("utf-8")
+        result = cli(
+            tmp_path, "check", "page.md", "-r", "registry.yml", page=data, registry=REGISTRY
+        )
+        assert result.stderr == ""
+        assert sorted((f["rule"], f["severity"], f["line"]) for f in result.findings) == [
+            ("control-character", "warning", line_of(PAGE, "Hosting")),
+            ("field-mismatch", "error", line_of(PAGE, "Hosting")),
+        ]
+        assert result.code == 1  # for the field-mismatch: the warning alone would pass
+        assert result.report["summary"]["vendors"] == 3
+
+    @pytest.mark.parametrize(
+        ("data", "reason"),
+        [
+            (PAGE.encode("utf-16-le"), "looks like a binary file (50% of its bytes"),
+            (b"\x00" * 4000 + PAGE.encode("utf-8"), "looks like a binary file"),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff", "looks like a binary file"),
+        ],
+        ids=["utf-16-without-bom", "mostly-nul", "png"],
+    )
+    def test_binary_file_is_still_exit_2(self, tmp_path: Path, data: bytes, reason: str) -> None:
+        result = cli(tmp_path, "check", "page.md", page=data)
+        assert (result.code, result.stdout) == (2, "")
+        assert result.stderr.startswith(f"subprocessor-check: page.md: {reason}"), result.stderr
+
+    def test_registry_with_a_nul_byte_is_exit_2_on_its_line(self, tmp_path: Path) -> None:
+        registry = REGISTRY.replace("Payments", "Pay\x00ments")
+        result = cli(
+            tmp_path, "check", "page.md", "-r", "registry.yml", page=PAGE, registry=registry
+        )
+        assert (result.code, result.stdout) == (2, "")
+        line = line_of(registry, "Pay\x00ments")
+        expected = f"subprocessor-check: registry.yml:{line}: contains a NUL byte"
+        assert result.stderr.startswith(expected), result.stderr
+
+    def test_lone_cr_line_numbers_in_annotations(self, tmp_path: Path) -> None:
+        # "\r " is one line for git and GitHub's diff view, two for a CR-counting parser:
+        # Stripe's row stays on the line a reviewer sees it on.
+        page = PAGE.replace("2024-03-03\n\n", "2024-03-03\n\r \n").replace(
+            "| USA | Payments", "| EU | Payments"
+        )
+        result = cli(
+            tmp_path, "check", "page.md", "-r", "registry.yml", "--format", "github",
+            page=page, registry=REGISTRY, json_format=False,
+        )  # fmt: skip
+        annotations = [line.split(",title=")[0] for line in result.stdout.splitlines()]
+        assert annotations == [
+            "::warning file=page.md,line=2,endLine=2,col=1,endColumn=2",
+            f"::error file=page.md,line={STRIPE_LINE},endLine={STRIPE_LINE},col=35,endColumn=37",
+        ], result.stdout
+        assert col_of(page, "EU") == 35
 
     def test_bom_date_position(self, tmp_path: Path) -> None:
         data = b"\xef\xbb\xbf" + PAGE.replace("2024-03-03", "2024-03-09").encode("utf-8")
