@@ -26,9 +26,13 @@ What it does on each trigger:
   annotated (up to GitHub's cap) and ``links: auto`` checks every link. Other events: a full
   audit with links as the config says.
 
-It writes the job summary, the step outputs, and the SARIF log and JSON report only where the
-inputs ask; nothing else in the workspace. Every line it prints that carries text from the
-repository is escaped (``reporters.github``) so a page cannot issue workflow commands.
+It writes the step outputs, then the job summary (either unwritable is a warning, not a
+failure), and the SARIF log, JSON report, HTML report and link cache only where the inputs ask;
+nothing else in the workspace. Every path it reads or writes is cleared by ``files.allowed``
+against the workspace, and every file it writes goes through ``files.write_file``, which
+follows no symbolic link. Every line it prints that carries text from the repository is
+escaped (``reporters.github``) so a page cannot issue workflow commands. An event payload that
+cannot be used (not JSON, not an object, too large) is a full audit, with a notice saying so.
 
 Exit codes: 0 nothing at or above ``fail-on``, 1 findings at or above it, 2 the check could not
 run (bad input, a missing or invalid file).
@@ -43,19 +47,20 @@ import re
 import secrets
 import sys
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from checker import __version__, action_rules_doc_url, gitbase, markdown, rules_doc_url
+from checker import __version__, action_rules_doc_url, files, gitbase, markdown, rules_doc_url
 from checker.baseline import Baseline, diff, list_changes, page_vendors, registry_vendors
 from checker.cli import Progress, exit_code
 from checker.config import Config, load_config
 from checker.engine import RunOptions, active_rules, load_baseline, registry_source
 from checker.engine import run as run_check
 from checker.errors import InputError
+from checker.files import Origin
 from checker.matching import name_key
 from checker.model import CheckResult, Finding, ListChanges, Registry, Severity
 from checker.registry import is_remote, load_registry
@@ -89,6 +94,12 @@ ALWAYS_ANNOTATED = frozenset({"date-not-updated"})
 
 AUDIT_EVENTS = frozenset({"workflow_dispatch", "schedule"})
 """Events that audit the whole page: links default to ``all``."""
+
+CHANGE_EVENTS = frozenset({"push", "pull_request", "pull_request_target", "merge_group"})
+"""Events about a change, even when their payload cannot be read."""
+
+MAX_EVENT_BYTES = 25 * 1024 * 1024
+"""GitHub caps webhook payloads at 25 MB; a larger file is not an event it sent."""
 
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _ZERO_SHA = re.compile(r"0+")
@@ -210,19 +221,28 @@ def _workspace_path(workspace: Path, value: str, what: str) -> Path:
 
 
 def _target(workspace: Path, value: str, what: str) -> Path | None:
-    """Where an output file input points (inside the workspace), or None when unset."""
+    """Where an output file input points (inside the workspace), or None when unset.
+
+    Refused before the check runs when it could not be written safely: a link planted by
+    the pull request, a folder, anything under ``.git`` (``files.allowed``).
+    """
     if not value:
         return None
     path = _workspace_path(workspace, value, what)
     if path.is_dir():
         raise UsageError(f"input '{what}' names a directory, not a file: {value!r}")
-    return path
+    return files.allowed(path, value, root=workspace, origin=Origin.REPOSITORY, writing=True)
 
 
 def find_layout(inputs: Inputs, workspace: Path) -> Layout:
+    """The config, the pages and the registry; every path cleared by ``files.allowed``.
+
+    The root is the workspace: on a pull request the config, the inputs (the workflow is the
+    pull request's too) and every file they name may come from its author.
+    """
     config_path = _workspace_path(workspace, inputs.config or DEFAULTS["config"], "config")
-    if config_path.is_file() or inputs.config != DEFAULTS["config"]:
-        config = load_config(config_path)
+    if os.path.lexists(config_path) or inputs.config != DEFAULTS["config"]:
+        config = load_config(config_path, root=workspace, origin=Origin.REPOSITORY)
     else:
         config = Config(base_dir=workspace)  # no config file: defaults plus the inputs
     start = config_path.parent if config_path.parent.is_dir() else workspace
@@ -233,22 +253,28 @@ def find_layout(inputs: Inputs, workspace: Path) -> Layout:
     root = repo or workspace
     if inputs.documents:
         pages = [_workspace_path(workspace, d, "documents") for d in inputs.documents]
+        shown = list(inputs.documents)
     else:
         pages = [Path(os.path.normpath(config.base_dir / d.path)) for d in config.documents]
+        shown = [d.path for d in config.documents]
+    for page, name in zip(pages, shown, strict=True):
+        files.allowed(page, name, root=workspace, origin=Origin.REPOSITORY)
     if not pages:
         raise UsageError(
             "no documents to check: set the 'documents' input or list them under 'documents' "
             f"in {inputs.config or DEFAULTS['config']}"
         )
     registry: str | None
+    cleared = RunOptions(root=workspace, origin=Origin.REPOSITORY)
     if inputs.registry:
         registry = (
             inputs.registry
             if is_remote(inputs.registry)
             else _relative(_workspace_path(workspace, inputs.registry, "registry"), root)
         )
+        registry_source(config, replace(cleared, registry=inputs.registry))
     else:
-        source = registry_source(config, RunOptions())
+        source = registry_source(config, cleared)
         registry = (
             source
             if source is None or is_remote(source)
@@ -285,15 +311,38 @@ def _sha(value: Any) -> str | None:
     return value.lower() if isinstance(value, str) and _SHA.fullmatch(value.lower()) else None
 
 
-def _event(env: Mapping[str, str]) -> dict[str, Any]:
+@dataclass(slots=True)
+class Event:
+    """The event payload the runner wrote to ``GITHUB_EVENT_PATH``."""
+
+    payload: dict[str, Any]
+    problem: str | None = None
+    """Why the payload could not be used (it is then empty: a full audit)."""
+
+
+def read_event(env: Mapping[str, str]) -> Event:
+    """The payload, read with a size cap; a broken one is empty, with the reason."""
     path = env.get("GITHUB_EVENT_PATH")
     if not path:
-        return {}
+        return Event({})
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = json.loads(files.read_bytes(path, path, "event payload", limit=MAX_EVENT_BYTES))
+    except InputError as exc:
+        return Event({}, exc.reason)
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past the stack
+        return Event({}, "it is not JSON")
+    if not isinstance(data, dict):
+        return Event({}, "it is not a JSON object")
+    return Event(data)
+
+
+def _event_notice(event: Event, env: Mapping[str, str]) -> str:
+    return (
+        f"The event payload ({env.get('GITHUB_EVENT_PATH')}) could not be used: "
+        f"{event.problem}. Checked as a full audit instead: nothing was compared with a base, "
+        "so the base-vs-head rules (date-not-updated) were skipped and every finding is "
+        "annotated."
+    )
 
 
 def find_base(
@@ -409,7 +458,9 @@ def measure_change(scope: Scope, layout: Layout) -> None:
         for path in layout.documents:
             settings = config.document(path)
             labels = settings.date.labels
-            baseline: Baseline = load_baseline(base, path, path, layout.registry, labels)
+            baseline: Baseline = load_baseline(
+                base, path, path, layout.registry, labels, max_bytes=config.max_document_bytes
+            )
             base_registry = base_registry or baseline.registry
             head_doc = markdown.load_document(
                 path, display_path=path, max_bytes=config.max_document_bytes, date_labels=labels
@@ -510,33 +561,6 @@ def write_outputs(path: str | None, outputs: Mapping[str, str]) -> None:
             stream.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
 
 
-def _hand_over(path: Path, workspace: Path, created: Sequence[Path] = ()) -> None:
-    """Give a file we wrote in the workspace to the workspace's owner.
-
-    The container runs as root and the runner's later steps as the workspace's owner, who could
-    otherwise not replace or delete it.
-    """
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return
-    try:
-        owner = workspace.stat()
-        for item in (*created, path):
-            if _inside(item, workspace) and item.exists():
-                os.chown(item, owner.st_uid, owner.st_gid)
-    except OSError:
-        pass
-
-
-def _write_file(path: Path, text: str, workspace: Path) -> None:
-    created = []
-    for parent in reversed(path.parents):
-        if not parent.exists():
-            parent.mkdir()
-            created.append(parent)
-    path.write_text(text, encoding="utf-8")
-    _hand_over(path, workspace, created)
-
-
 def _log(stream: TextIO, text: str) -> None:
     """Plain log text (possibly from the repository), made inert for the runner."""
     for line in github.neutralize(text).split("\n"):
@@ -559,10 +583,36 @@ def _failure_summary(message: str) -> str:
     )
 
 
-def _append(path: str | None, text: str) -> None:
-    if path:
-        with open(path, "a", encoding="utf-8") as stream:
-            stream.write(text)
+def _runner_file(kind: str, path: str | None, write: Callable[[str], None], out: TextIO) -> None:
+    """Write one of the runner's files; an unwritable one is a warning, and the step goes on.
+
+    The check's verdict does not depend on it: the exit code and the other files still tell.
+    """
+    if not path:
+        return
+    try:
+        write(path)
+        return
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except UnicodeError:  # a value that is no text (an input with undecodable bytes)
+        reason = "a value is not valid text"
+    message = f"could not write the {kind} ({path}): {reason}"
+    out.write(github.command("warning", {"title": "subprocessor-check"}, message) + "\n")
+
+
+def _append(path: str, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+def _hand_out(
+    env: Mapping[str, str], outputs: Mapping[str, str], page: str | None, out: TextIO
+) -> None:
+    """The step outputs first (later steps read them), then the job summary ``page``."""
+    _runner_file("step outputs", env.get("GITHUB_OUTPUT"), lambda p: write_outputs(p, outputs), out)
+    if page is not None:
+        _runner_file("job summary", env.get("GITHUB_STEP_SUMMARY"), lambda p: _append(p, page), out)
 
 
 def _fail(
@@ -573,21 +623,81 @@ def _fail(
     stdout: TextIO,
 ) -> int:
     stdout.write(message_line + "\n")
-    write_outputs(
-        env.get("GITHUB_OUTPUT"),
-        {
-            "errors": "",
-            "warnings": "",
-            "notices": "",
-            "report": "",
-            "sarif": "",
-            "base": "",
-            "exit-code": "2",
-        },
-    )
-    if inputs is None or inputs.summary:
-        _append(env.get("GITHUB_STEP_SUMMARY"), _failure_summary(message))
+    outputs = {
+        "errors": "",
+        "warnings": "",
+        "notices": "",
+        "report": "",
+        "sarif": "",
+        "html-report": "",
+        "base": "",
+        "exit-code": "2",
+    }
+    page = _failure_summary(message) if inputs is None or inputs.summary else None
+    _hand_out(env, outputs, page, stdout)
     return 2
+
+
+@dataclass(slots=True)
+class Targets:
+    """The files the inputs ask for, each cleared by ``files.allowed`` (None: not asked)."""
+
+    sarif: Path | None
+    report: Path | None
+    html: Path | None
+    cache: Path | None
+
+
+def _targets(inputs: Inputs, workspace: Path) -> Targets:
+    return Targets(
+        sarif=_target(workspace, inputs.sarif_file, "sarif-file"),
+        report=_target(workspace, inputs.report_file, "report-file"),
+        html=_target(workspace, inputs.html_report, "html-report"),
+        cache=_target(workspace, inputs.cache, "cache"),
+    )
+
+
+def _sarif_text(result: CheckResult, scope: Scope) -> str:
+    return json.dumps(sarif.to_sarif(result), ensure_ascii=True, indent=2) + "\n"
+
+
+def _report_text(result: CheckResult, scope: Scope) -> str:
+    data = json_report.as_dict(result)
+    data["base"] = scope.base
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _html_text(result: CheckResult, scope: Scope) -> str:
+    page = io.StringIO()
+    html.report(result, page)
+    return page.getvalue()
+
+
+def write_reports(
+    result: CheckResult, scope: Scope, inputs: Inputs, targets: Targets
+) -> tuple[dict[str, str], list[str]]:
+    """Write the SARIF log, the JSON report and the HTML report where the inputs ask.
+
+    Returns the outputs naming what was written, and why anything could not be (each an
+    error annotation; the step then ends with exit code 2). ``files.write_file`` follows no
+    link and gives what it creates to the workspace's owner.
+    """
+    outputs = {"sarif": "", "report": "", "html-report": ""}
+    problems = []
+    for output, target, shown, render in (
+        ("sarif", targets.sarif, inputs.sarif_file, _sarif_text),
+        ("report", targets.report, inputs.report_file, _report_text),
+        ("html-report", targets.html, inputs.html_report, _html_text),
+    ):
+        if target is None:
+            continue
+        try:
+            files.write_file(target, render(result, scope).encode("utf-8"), shown)
+        except InputError as exc:
+            problems.append(f"could not write the {output} file {exc}")
+            continue
+        outputs[output] = shown
+    return outputs, problems
 
 
 def _head(repo: Path | None) -> str | None:
@@ -645,6 +755,38 @@ def _links_mode(inputs: Inputs, event_name: str, scope: Scope, is_change: bool) 
     return None  # the config's links.mode
 
 
+def _lead_notes(event: Event, event_name: str, scope: Scope, env: Mapping[str, str]) -> list[str]:
+    """Notices printed before the annotations: why the run is not what the event asked."""
+    notes = []
+    if event.problem and event_name not in AUDIT_EVENTS:
+        notes.append(_event_notice(event, env))
+    if scope.degraded:
+        notes.append(
+            f"Not compared with the base: {scope.degraded}. The base-vs-head rules "
+            "(date-not-updated) were skipped and every finding is annotated. Check out with "
+            "enough history (actions/checkout fetch-depth: 0) or allow fetching from origin."
+        )
+    return notes
+
+
+def _summary_page(
+    result: CheckResult, scope: Scope, notes: list[str], layout: Layout, env: Mapping[str, str]
+) -> str:
+    page_result = replace(
+        result,
+        notices=[
+            *notes,
+            *([f"Compared with {scope.how}."] if scope.how else []),
+            *result.notices,
+        ],
+    )
+    head = scope.head or _head(layout.repo)
+    blob = summary.blob_base(
+        env.get("GITHUB_SERVER_URL"), checked_out_repository(layout.repo, env), head
+    )
+    return summary.render(page_result, changes=scope.changes, blob_url=blob)
+
+
 def main(
     env: Mapping[str, str] | None = None,
     stdout: TextIO | None = None,
@@ -660,15 +802,13 @@ def main(
     layout: Layout | None = None
     try:
         inputs = read_inputs(env)
-        sarif_target = _target(workspace, inputs.sarif_file, "sarif-file")
-        report_target = _target(workspace, inputs.report_file, "report-file")
-        html_target = _target(workspace, inputs.html_report, "html-report")
-        cache_target = _target(workspace, inputs.cache, "cache")
+        targets = _targets(inputs, workspace)
         os.chdir(workspace)
         layout = find_layout(inputs, workspace)
         os.chdir(layout.root)
-        payload = _event(env)
-        is_change = event_name == "push" or any(
+        event = read_event(env)
+        payload = event.payload
+        is_change = event_name in CHANGE_EVENTS or any(
             isinstance(payload.get(key), dict) for key in ("pull_request", "merge_group")
         )
         scope = find_base(layout.repo, event_name, payload, env)
@@ -680,7 +820,9 @@ def main(
             base=scope.base,
             links=_links_mode(inputs, event_name, scope, is_change),
             allow_private=inputs.allow_private,
-            link_cache=str(cache_target) if cache_target else None,
+            link_cache=str(targets.cache) if targets.cache else None,
+            root=workspace,
+            origin=Origin.REPOSITORY,
             progress=Progress(err, interval=10.0),
             rule_doc_base=action_rules_doc_url(env) or rules_doc_url(env),
         )
@@ -702,13 +844,8 @@ def main(
     shown = annotated(result.findings, inputs.annotate, scope)
     # Left out by the change filter (annotate: none leaves out everything, as asked).
     left_out = len(result.findings) - len(shown) if inputs.annotate != "none" else 0
-    notes: list[str] = []
-    if scope.degraded:
-        notes.append(
-            f"Not compared with the base: {scope.degraded}. The base-vs-head rules "
-            "(date-not-updated) were skipped and every finding is annotated. Check out with "
-            "enough history (actions/checkout fetch-depth: 0) or allow fetching from origin."
-        )
+    lead = _lead_notes(event, event_name, scope, env)
+    notes = [*lead]
     if left_out:
         notes.append(
             f"{_plural(left_out, 'finding')} on lines this change did not touch "
@@ -726,63 +863,28 @@ def main(
     with github.stop_commands(out):
         _log(out, buffer.getvalue().rstrip("\n"))
     out.write("::endgroup::\n")
-    if scope.degraded:
-        out.write(github.command("notice", {"title": "subprocessor-check"}, notes[0]) + "\n")
+    for note in lead:
+        out.write(github.command("notice", {"title": "subprocessor-check"}, note) + "\n")
     for line in github.annotation_lines(replace(result, findings=shown), notices_used=len(notes)):
         out.write(line + "\n")
     if left_out:
         out.write(github.command("notice", {"title": "subprocessor-check"}, notes[-1]) + "\n")
 
     code = exit_code(result, inputs.fail_on)
-    report_path = sarif_path = ""
-    if sarif_target is not None:
-        log = json.dumps(sarif.to_sarif(result), ensure_ascii=True, indent=2) + "\n"
-        _write_file(sarif_target, log, workspace)
-        sarif_path = inputs.sarif_file
-    if report_target is not None:
-        data = json_report.as_dict(result)
-        data["base"] = scope.base
-        _write_file(report_target, json.dumps(data, indent=2, ensure_ascii=False) + "\n", workspace)
-        report_path = inputs.report_file
-    html_path = ""
-    if html_target is not None:
-        page = io.StringIO()
-        html.report(result, page)
-        _write_file(html_target, page.getvalue(), workspace)
-        html_path = inputs.html_report
-    if cache_target is not None:
-        _hand_over(cache_target, workspace)
-
-    if inputs.summary:
-        page_result = replace(
-            result,
-            notices=[
-                *notes,
-                *([f"Compared with {scope.how}."] if scope.how else []),
-                *result.notices,
-            ],
-        )
-        head = scope.head or _head(layout.repo)
-        blob = summary.blob_base(
-            env.get("GITHUB_SERVER_URL"), checked_out_repository(layout.repo, env), head
-        )
-        _append(
-            env.get("GITHUB_STEP_SUMMARY"),
-            summary.render(page_result, changes=scope.changes, blob_url=blob),
-        )
-    write_outputs(
-        env.get("GITHUB_OUTPUT"),
-        {
-            "errors": str(result.count(Severity.ERROR)),
-            "warnings": str(result.count(Severity.WARNING)),
-            "notices": str(result.count(Severity.NOTICE)),
-            "report": report_path,
-            "sarif": sarif_path,
-            "html-report": html_path,
-            "base": scope.base or "",
-            "exit-code": str(code),
-        },
-    )
+    written, problems = write_reports(result, scope, inputs, targets)
+    for problem in problems:
+        out.write(github.command("error", {"title": "subprocessor-check"}, problem) + "\n")
+    code = 2 if problems else code
+    outputs = {
+        "errors": str(result.count(Severity.ERROR)),
+        "warnings": str(result.count(Severity.WARNING)),
+        "notices": str(result.count(Severity.NOTICE)),
+        **written,
+        "base": scope.base or "",
+        "exit-code": str(code),
+    }
+    page = _summary_page(result, scope, notes, layout, env) if inputs.summary else None
+    _hand_out(env, outputs, page, out)
     _log(out, f"{_totals(result)}; {len(shown)} annotated; exit code {code}")
     out.flush()
     return code
