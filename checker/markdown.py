@@ -776,6 +776,10 @@ class _HtmlReader(HTMLParser):
             cell.links[-1] = Link(last.url, fold(data), last.line, last.column, last.kind)
 
 
+_HELD_AT_MOST = 64 * 1024
+"""The most text the HTML reader is fed at once, and may hold back unfinished."""
+
+
 class _HtmlTableScanner:
     """Reads each raw HTML ``<table>`` of a page once, however many blocks name one.
 
@@ -820,13 +824,23 @@ class _HtmlTableScanner:
         # Line by line, so that the parser hands over text per line as it always has. But
         # while it holds back an unfinished construct ("<a " without its ">"), it rescans
         # that construct on every feed: then feed at least as much text as it holds back, so
-        # the rescans cost no more than the text fed.
+        # the rescans cost no more than the text fed. No real tag is tens of kilobytes: past
+        # that, the rest of the page is inside the construct, as a browser would read it,
+        # and reading on would only rescan it. A long line goes in pieces, so that no one
+        # scan of the parser's grows with the page (its patterns slow down on huge input).
         held = len(reader.rawdata)
+        if held >= _HELD_AT_MOST:
+            self.next_line = len(self.lines)
+            return
         end, size = self.next_line, 0
         while end < len(self.lines) and (end == self.next_line or size < held):
             size += len(self.lines[end]) + 1
             end += 1
-        reader.feed("\n".join(self.lines[self.next_line : end]) + "\n")
+        text = "\n".join(self.lines[self.next_line : end]) + "\n"
+        for piece in range(0, len(text), _HELD_AT_MOST):
+            reader.feed(text[piece : piece + _HELD_AT_MOST])
+            if len(reader.rawdata) >= _HELD_AT_MOST:
+                break
         self.next_line = end
 
     def _built(
