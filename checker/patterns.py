@@ -74,6 +74,5 @@ def check_pattern(pattern: str, shown: str, line: int | None, what: str) -> None
     try:
         compile_pattern(pattern)
     except PatternError as exc:
-        raise InputError(
-            shown, f"{what}: {exc} (patterns use RE2 syntax: no lookarounds or backreferences)", line
-        ) from None
+        syntax = "patterns use RE2 syntax: no lookarounds or backreferences"
+        raise InputError(shown, f"{what}: {exc} ({syntax})", line) from None

@@ -45,7 +45,7 @@ KNOWN_FORMATS = ["iso", "month-day-year", "day-month-year"]
 _N = "\x00N\x00"
 _U = "\x00U\x00"
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-_NEWLINE = re.compile(r"(\r\n|\r|\n)")
+_NEWLINE = re.compile(r"(\r\n|\n)")  # LF only, as git and the parser count lines
 
 
 @dataclass(slots=True)
