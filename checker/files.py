@@ -112,6 +112,8 @@ def allowed(
     A path typed outside the root that also resolves outside it is returned as typed.
     Whether the file is a regular file is checked when it is opened (``read_bytes``).
     """
+    if "\0" in os.fspath(path):  # YAML can spell one ("\0"); no file name holds it
+        raise InputError(shown.replace("\0", "\\0"), "is not a valid path (it holds a NUL)")
     root = Path(os.path.realpath(root))
     lexical = Path(os.path.normpath(os.path.join(base or os.getcwd(), path)))
     real = Path(os.path.realpath(lexical))

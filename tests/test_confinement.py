@@ -683,3 +683,18 @@ def test_a_pull_request_that_commits_a_link_as_the_page_is_refused(
     assert error.message.startswith("page.md: is a symbolic link ")
     assert (error.file, run.outputs["exit-code"]) == ("page.md", "2")
     assert_no_secret(run.stdout, run.stderr, run.summary, *run.outputs.values())
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        'documents: ["page\\0.md"]\n',
+        'documents: [page.md]\nregistry: "registry.yml\\0"\n',
+        'documents: [page.md]\nlinks: {exclude: ["."], cache: "c\\0.json"}\n',
+    ],
+)
+def test_a_nul_in_a_config_path_is_refused_not_a_traceback(layout: Layout, config: str) -> None:
+    write_config(layout, config)
+    done = run_cli(layout.repo, "check", "--links")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.endswith("is not a valid path (it holds a NUL)\n"), done.stderr
