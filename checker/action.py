@@ -51,7 +51,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
 
 from checker import __version__, action_rules_doc_url, files, gitbase, markdown, rules_doc_url
 from checker.baseline import Baseline, diff, list_changes, page_vendors, registry_vendors
@@ -63,6 +62,7 @@ from checker.errors import InputError
 from checker.files import Origin
 from checker.matching import name_key
 from checker.model import CheckResult, Finding, ListChanges, Registry, Severity
+from checker.net.credentials import token_policy
 from checker.registry import is_remote, load_registry
 from checker.reporters import REPORTERS, github, html, json_report, sarif, summary
 from checker.tables import find_tables
@@ -725,24 +725,6 @@ def checked_out_repository(repo: Path | None, env: Mapping[str, str]) -> str | N
     return env.get("GITHUB_REPOSITORY")
 
 
-GITHUB_TOKEN_HOSTS = frozenset({"github.com", "api.github.com", "raw.githubusercontent.com"})
-"""Where the job's token may go when the registry is fetched (plus the server's own host)."""
-
-
-def token_for(registry: str | None, token: str | None, env: Mapping[str, str]) -> str | None:
-    """The token for this run: withheld when the registry is fetched from outside GitHub.
-
-    The registry's URL comes from the config, which a pull request can change; the job's
-    token must not be sent to whatever host it names. It authenticates only to GitHub
-    anyway. (The link checker sends it to GitHub hosts only, whatever this returns.)
-    """
-    if not token or registry is None or not is_remote(registry):
-        return token
-    host = (urlsplit(registry).hostname or "").lower()
-    server = (urlsplit(env.get("GITHUB_SERVER_URL") or "").hostname or "").lower()
-    return token if host in GITHUB_TOKEN_HOSTS or (server and host == server) else None
-
-
 def _links_mode(inputs: Inputs, event_name: str, scope: Scope, is_change: bool) -> str | None:
     if inputs.links != "auto":
         return inputs.links
@@ -816,7 +798,8 @@ def main(
         options = RunOptions(
             documents=layout.documents,
             registry=layout.registry,
-            token=token_for(layout.registry, inputs.token, env),
+            token=token_policy(inputs.token, env),
+            trust_config_network=False,
             base=scope.base,
             links=_links_mode(inputs, event_name, scope, is_change),
             allow_private=inputs.allow_private,

@@ -24,6 +24,7 @@ from checker.engine import RunOptions, active_rules
 from checker.engine import run as run_check
 from checker.errors import InputError
 from checker.model import CheckResult, Severity
+from checker.net.credentials import token_policy
 from checker.reporters import REPORTERS, Reporter, text
 from checker.rules import RULES, summary
 
@@ -229,7 +230,7 @@ def run(
             allow_private=args.allow_private,
             link_cache=args.cache,
             progress=None if args.quiet else Progress(err),
-            token=args.token or os.environ.get("GITHUB_TOKEN") or None,
+            token=token_policy(args.token or os.environ.get("GITHUB_TOKEN"), os.environ),
             rule_doc_base=rules_doc_url(),
         )
         result = run_check(config, options)

@@ -32,6 +32,7 @@ from checker.model import (
     Severity,
     VendorListing,
 )
+from checker.net.credentials import TokenPolicy
 from checker.registry import MAX_REGISTRY_BYTES, is_remote, load_registry, parse_registry
 from checker.rules import RULES, description, document_too_large, summary
 from checker.rules.base import RuleContext
@@ -59,8 +60,9 @@ class RunOptions:
     """Pages named on the command line; empty means the config's documents."""
     registry: str | None = None
     """Registry path or URL given on the command line (overrides the config's)."""
-    token: str | None = None
-    """Sent when fetching an https registry."""
+    token: TokenPolicy = field(default_factory=TokenPolicy)
+    """The token and where it may go (``checker.net.credentials``): a remote registry and
+    GitHub links get it only where the policy allows, request by request."""
     rule_doc_base: str | None = None
     """URL of the rule reference; rule ids are appended as anchors."""
     base: str | None = None
@@ -68,7 +70,10 @@ class RunOptions:
     links: str | None = None
     """none, changed or all; ``None`` means the config's ``links.mode``."""
     allow_private: bool = False
-    """Lift the link checker's network guard (tests against a local server, intranets)."""
+    """Lift the network guard for links and a remote registry (local servers, intranets)."""
+    trust_config_network: bool = True
+    """Whether the config may lift the guard (``links.allow_private``).
+    The action says no: on a pull request the config is the pull request's."""
     link_cache: str | None = None
     """Path of the link result cache (overrides ``links.cache``)."""
     root: Path | None = None
@@ -293,11 +298,12 @@ def _check_links(
 
     settings = config.links
     link_options = LinkOptions(
-        allow_private=options.allow_private or settings.allow_private,
+        allow_private=options.allow_private
+        or (options.trust_config_network and settings.allow_private),
         exclude=list(settings.exclude),
         accept={pattern: set(codes) for pattern, codes in settings.accept.items()},
         cache_path=options.link_cache or settings.cache,
-        github_token=options.token,
+        token=options.token,
     )
     for name, value in (
         ("concurrency", settings.concurrency),
@@ -321,7 +327,11 @@ def run(config: Config, options: RunOptions) -> CheckResult:
         checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     source = registry_source(config, options)
-    registry = load_registry(source, token=options.token) if source else None
+    registry = (
+        load_registry(source, token=options.token, allow_private=options.allow_private)
+        if source
+        else None
+    )
     if registry is None:
         skipped = [r.id for r in rules if r.module.NEEDS_REGISTRY]
         result.notices.append(
@@ -357,6 +367,11 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             result.notices.append("No base revision given: checking every link (--base REF).")
             mode = "all"
         privacy = config.defaults.privacy_policy or (registry.privacy_policy if registry else None)
+        if config.links.allow_private and not options.trust_config_network:
+            result.notices.append(
+                "links.allow_private in the config is ignored here: a pull request could set "
+                "it; use the action's allow-private input instead."
+            )
         urls = _urls_to_check(pages, mode, privacy)
         cache = link_cache(config, options)  # refused before any link is requested
         result.links = _check_links(urls, config, replace(options, link_cache=cache))

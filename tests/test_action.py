@@ -634,26 +634,6 @@ def test_page_text_cannot_issue_workflow_commands(host: Host, home: Path, tmp_pa
     assert any("::add-mask::secret" in a.message for a in run.annotations)
 
 
-def test_the_token_goes_to_github_hosts_only() -> None:
-    env = {"GITHUB_SERVER_URL": "https://ghe.example.com"}
-    token = "ghs_job_token"
-    for registry in (
-        "https://raw.githubusercontent.com/acme/legal/main/subprocessors.yml",
-        "https://api.github.com/repos/acme/legal/contents/subprocessors.yml",
-        "https://ghe.example.com/acme/legal/raw/main/subprocessors.yml",
-        "registry.yml",
-        None,
-    ):
-        assert action.token_for(registry, token, env) == token, registry
-    for registry in (
-        "https://attacker.example/collect.yml",
-        "https://github.com.attacker.example/x.yml",
-        "https://raw.githubusercontent.com.evil.example/x.yml",
-    ):
-        assert action.token_for(registry, token, env) is None, registry
-    assert action.token_for("https://ghe.example.com/x.yml", token, {}) is None
-
-
 # ---------------------------------------------------------------------------------------------
 # the real history, replayed through pull requests
 

@@ -27,6 +27,7 @@ from checker.adopt.init import CONFIG_NAME, REGISTRY_NAME, adopt
 from checker.config import Config, find_config, load_config
 from checker.engine import RunOptions, document_paths, registry_source
 from checker.errors import InputError
+from checker.net.credentials import token_policy
 from checker.registry import is_remote, parse_registry
 
 COMMANDS = ("init", "fix", "changelog")
@@ -173,7 +174,7 @@ def _fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     options = RunOptions(
         documents=list(args.documents),
         registry=args.registry,
-        token=args.token or os.environ.get("GITHUB_TOKEN") or None,
+        token=token_policy(args.token or os.environ.get("GITHUB_TOKEN"), os.environ),
     )
     fixes = fix.plan(config, options, day=args.date)
     for page in fixes:
