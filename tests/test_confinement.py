@@ -521,7 +521,7 @@ def test_the_cache_is_not_written_through_a_link(layout: Layout, victim: Path) -
     ("cache", "reason"),
     [
         ("../victim/file.txt", OUTSIDE),
-        ("/tmp/sc-cache.json", OUTSIDE),
+        ("{victim}/../new-cache.json", OUTSIDE),
         (".git/hooks/post-checkout", UNDER_GIT),
         (".git/config", UNDER_GIT),
     ],
@@ -529,6 +529,7 @@ def test_the_cache_is_not_written_through_a_link(layout: Layout, victim: Path) -
 def test_the_config_cannot_point_the_cache_anywhere(
     layout: Layout, victim: Path, cache: str, reason: str
 ) -> None:
+    cache = cache.format(victim=victim.parent)
     write_config(
         layout,
         f"documents: [page.md]\nregistry: registry.yml\n"
@@ -537,7 +538,7 @@ def test_the_config_cannot_point_the_cache_anywhere(
     before = snapshot(layout.repo / ".git")
     assert_refused(run_cli(layout.repo, "check", "--links"), cache, reason)
     assert snapshot(layout.repo / ".git") == before
-    assert not Path("/tmp/sc-cache.json").exists()
+    assert not (victim.parent.parent / "new-cache.json").exists()
 
 
 def test_the_cache_in_the_config_is_written_next_to_it(layout: Layout) -> None:
