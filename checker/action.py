@@ -52,20 +52,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from checker import __version__, action_rules_doc_url, files, gitbase, markdown, rules_doc_url
-from checker.baseline import Baseline, diff, list_changes, page_vendors, registry_vendors
+from checker import __version__, action_rules_doc_url, rules_doc_url
 from checker.cli import Progress, exit_code
-from checker.config import Config, load_config
+from checker.compare.baseline import Baseline, diff, list_changes, page_vendors, registry_vendors
+from checker.compare.matching import name_key
 from checker.engine import RunOptions, active_rules, load_baseline, registry_source
 from checker.engine import run as run_check
 from checker.errors import InputError
-from checker.files import Origin
-from checker.matching import name_key
+from checker.load import files, gitbase
+from checker.load.config import Config, load_config
+from checker.load.files import Origin
+from checker.load.registry import is_remote, load_registry
 from checker.model import CheckResult, Finding, ListChanges, Registry, Severity
 from checker.net.credentials import token_policy
-from checker.registry import is_remote, load_registry
+from checker.page import markdown
+from checker.page.tables import find_tables
 from checker.reporters import REPORTERS, github, html, json_report, sarif, summary
-from checker.tables import find_tables
 
 DEFAULTS: Mapping[str, str] = {
     "config": ".subprocessor-check.yml",

@@ -19,10 +19,10 @@ from typing import TextIO
 
 from checker import __version__, docs, rules_doc_url
 from checker.adopt import commands as adopt_commands
-from checker.config import find_config, load_config
 from checker.engine import RunOptions, active_rules
 from checker.engine import run as run_check
 from checker.errors import InputError
+from checker.load.config import find_config, load_config
 from checker.model import CheckResult, Severity
 from checker.net.credentials import token_policy
 from checker.reporters import REPORTERS, Reporter, text

@@ -14,12 +14,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from checker import gitbase, markdown
-from checker.baseline import Baseline, list_changes, page_vendors
-from checker.config import Config, DocumentSettings
+from checker.compare.baseline import Baseline, list_changes, page_vendors
+from checker.compare.matching import match, name_key, privacy_link
 from checker.errors import InputError
-from checker.files import Origin, allowed, find_root
-from checker.matching import match, name_key, privacy_link
+from checker.load import gitbase
+from checker.load.config import Config, DocumentSettings
+from checker.load.files import Origin, allowed, find_root
+from checker.load.registry import MAX_REGISTRY_BYTES, is_remote, load_registry, parse_registry
 from checker.model import (
     CheckResult,
     Document,
@@ -33,10 +34,10 @@ from checker.model import (
     VendorListing,
 )
 from checker.net.credentials import TokenPolicy
-from checker.registry import MAX_REGISTRY_BYTES, is_remote, load_registry, parse_registry
+from checker.page import markdown
+from checker.page.tables import SubprocessorTable, find_tables
 from checker.rules import RULES, description, document_too_large, summary
 from checker.rules.base import RuleContext
-from checker.tables import SubprocessorTable, find_tables
 
 
 @dataclass(slots=True)

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from checker.cli import run
-from checker.config import Config, parse_config
 from checker.engine import active_rules, check_document
-from checker.markdown import parse_document
+from checker.load.config import Config, parse_config
+from checker.load.registry import parse_registry
 from checker.model import Finding
-from checker.registry import parse_registry
+from checker.page.markdown import parse_document
 
 PAGE_PATH = "page.md"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.registry import load_registry
+from checker.load.registry import load_registry
 from tests.support import CORPUS, CliResult, cli
 
 NO_TABLE = {"postgres-ai-165c613.md"}  # a bullet list, no table

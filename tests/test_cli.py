@@ -313,5 +313,3 @@ def test_no_color_and_tty(project: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_color(Tty()) is False
     assert use_color(Tty(), "always") is True
-
-

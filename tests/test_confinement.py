@@ -9,7 +9,7 @@ assert what a user sees: the exit code, one line naming the file and the reason,
 secret in any output. Every run that could block is a subprocess with a time limit, so a
 hang fails the test instead of stalling the suite.
 
-The rule itself is ``checker.files.allowed``; the writes are ``checker.files.write_file``
+The rule itself is ``checker.load.files.allowed``; the writes are ``checker.load.files.write_file``
 (the action's report files are attacked in ``tests/test_action_outputs.py``).
 """
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import files, gitbase
 from checker.errors import InputError
+from checker.load import files, gitbase
 from tests.action_support import DISPATCH_PAYLOAD, Repo, git_env, snapshot
 from tests.test_action import Host
 

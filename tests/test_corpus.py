@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from checker.config import TableSettings
-from checker.dates import parse_date
-from checker.markdown import load_document
+from checker.load.config import TableSettings
 from checker.model import Document
-from checker.tables import SubprocessorTable, find_tables
+from checker.page.dates import parse_date
+from checker.page.markdown import load_document
+from checker.page.tables import SubprocessorTable, find_tables
 from tests.support import CORPUS, check, cli, one, only
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from checker import RULES_DOC_URL_ENV, action_rules_doc_url, docs, rules_doc_url
 from checker.cli import run
+from checker.load.validation import schema
 from checker.rules import RULES
-from checker.validation import schema
 from tests.support import check, rules_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,8 +8,8 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.fastschema import compile_schema
-from checker.validation import _inlined
+from checker.load.fastschema import compile_schema
+from checker.load.validation import _inlined
 
 REGISTRY_KEYS = ["name", "url", "location", "description", "id", "added", "status",
                  "data_categories", "notes", "locaton", "privacy_policy", "effective_date",
@@ -101,7 +101,7 @@ def test_unknown_keyword_falls_back() -> None:
 def test_the_example_registry_passes_and_a_broken_copy_does_not() -> None:
     from pathlib import Path
 
-    from checker import yamlfile
+    from checker.load import yamlfile
 
     example = Path(__file__).resolve().parents[1] / "examples" / "registry.yml"
     data, _ = yamlfile.load(example.read_text())

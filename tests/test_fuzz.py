@@ -16,10 +16,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.config import Config
 from checker.engine import active_rules, check_document, rule_info
-from checker.markdown import parse_document
+from checker.load.config import Config
 from checker.model import CheckResult, Registry, RegistryEntry
+from checker.page.markdown import parse_document
 from checker.reporters import REPORTERS
 from checker.reporters import summary as summary_reporter
 from tests.runner_commands import Runner

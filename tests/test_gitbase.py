@@ -1,4 +1,4 @@
-"""checker.gitbase against real git repositories built in tmp_path."""
+"""checker.load.gitbase against real git repositories built in tmp_path."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.gitbase import (
+from checker.load.gitbase import (
     ChangedLines,
     GitError,
     changed_lines,

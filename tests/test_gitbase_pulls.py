@@ -1,11 +1,11 @@
-"""checker.gitbase helpers the action uses to find a pull request's base, on real repositories."""
+"""checker.load.gitbase helpers the action uses to find a pull request's base, on real repos."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from checker.gitbase import (
+from checker.load.gitbase import (
     fetch_merge_base,
     is_shallow,
     parents,

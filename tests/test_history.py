@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.config import TableSettings
-from checker.markdown import load_document
+from checker.load.config import TableSettings
 from checker.model import Finding
-from checker.tables import find_tables
+from checker.page.markdown import load_document
+from checker.page.tables import find_tables
 from tests.support import CORPUS, check, one
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pytest
 
-from checker.config import TableSettings
-from checker.markdown import parse_document
-from checker.matching import match
+from checker.compare.matching import match
+from checker.load.config import TableSettings
 from checker.model import Registry, RegistryEntry
-from checker.tables import find_tables
+from checker.page.markdown import parse_document
+from checker.page.tables import find_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_RATIO = 2.5

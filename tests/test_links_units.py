@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.links import LinkOptions, parse_retry_after, refusal
-from checker.links.engine import _interleave, backoff_delay
+from checker.links.audit import _interleave, backoff_delay
 from checker.net.guard import Resolver, numeric_ipv4
 
 

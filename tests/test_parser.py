@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from checker.errors import InputError
-from checker.markdown import MAX_PADDED_CELLS, _parser, parse_document, split_lines
 from checker.model import ControlCharacters
+from checker.page.markdown import MAX_PADDED_CELLS, _parser, parse_document, split_lines
 from tests.support import check, col_of, one, only
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,7 +257,7 @@ def test_a_row_of_pipes_is_one_row_of_empty_cells() -> None:
 def test_date_label_is_an_re2_pattern_matched_in_linear_time() -> None:
     # With Python's re, this label backtracks for minutes on a line of "a"; RE2 cannot.
     code = (
-        "from checker.markdown import parse_document\n"
+        "from checker.page.markdown import parse_document\n"
         "doc = parse_document('a' * 100_000 + '\\nStand vom: 2024-05-01\\n',"
         " date_labels=['(a+)+b', 'Stand( vom)?'])\n"
         "print(doc.date.label, doc.date.value, doc.date.line)\n"

@@ -10,9 +10,9 @@ import pytest
 
 from checker import RULES_DOC_URL_ENV, rules_doc_url
 from checker.cli import run
-from checker.config import Config
 from checker.engine import RunOptions
 from checker.engine import run as run_check
+from checker.load.config import Config
 from checker.reporters import summary
 from tests.runner_commands import Runner
 

@@ -1007,8 +1007,8 @@ class TestRuleConfig:
         assert "Traceback" not in result.stderr
 
     def test_unknown_rule_id_in_parse_config(self) -> None:
-        from checker.config import parse_config
         from checker.engine import active_rules
+        from checker.load.config import parse_config
 
         config = parse_config("rules:\n  date-missing: warning\n  bogus: error\n", "cfg.yml")
         with pytest.raises(InputError) as err:

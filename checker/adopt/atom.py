@@ -19,11 +19,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker import gitbase
 from checker.adopt.changelog import label, markdown, summary
 from checker.adopt.changes import Changes, Version, compare, from_registry
 from checker.errors import InputError
-from checker.registry import parse_registry
+from checker.load import gitbase
+from checker.load.registry import parse_registry
 
 ATOM = "http://www.w3.org/2005/Atom"
 _NAMESPACE = uuid.UUID("6f3c2a8e-5d1b-4c1e-9a57-3b0f1d2e4c6a")

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from checker.adopt.changes import Changes, VendorChange, status
-from checker.markdown import plain_inline
 from checker.model import RegistryEntry
+from checker.page.markdown import plain_inline
 
 FIELD_LABELS = {
     "name": "name",

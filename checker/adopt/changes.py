@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.config import DocumentSettings, TableSettings
-from checker.dates import parse_date
-from checker.markdown import fold
-from checker.matching import as_shown, name_key, normalize_url
+from checker.compare.matching import as_shown, name_key, normalize_url
+from checker.load.config import DocumentSettings, TableSettings
 from checker.model import Document, Registry, RegistryEntry
-from checker.tables import find_tables
+from checker.page.dates import parse_date
+from checker.page.markdown import fold
+from checker.page.tables import find_tables
 
 COMPARED = (
     "url",

@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 from typing import Any, TextIO
 
-from checker import files, gitbase, markdown
 from checker.adopt import atom, changelog, fix
 from checker.adopt.changes import (
     Version,
@@ -24,11 +23,13 @@ from checker.adopt.changes import (
     page_date,
 )
 from checker.adopt.init import CONFIG_NAME, REGISTRY_NAME, adopt
-from checker.config import Config, find_config, load_config
 from checker.engine import RunOptions, document_paths, registry_source
 from checker.errors import InputError
+from checker.load import files, gitbase
+from checker.load.config import Config, find_config, load_config
+from checker.load.registry import is_remote, parse_registry
 from checker.net.credentials import token_policy
-from checker.registry import is_remote, parse_registry
+from checker.page import markdown
 
 COMMANDS = ("init", "fix", "changelog")
 

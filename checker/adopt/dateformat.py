@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from checker.dates import MONTHS
+from checker.page.dates import MONTHS
 
 _FULL = [
     "January",

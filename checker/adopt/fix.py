@@ -11,12 +11,13 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from checker import files, markdown
 from checker.adopt.render import Rendered, render, split_keep
-from checker.config import Config
 from checker.engine import RunOptions, document_paths, registry_source, with_root
 from checker.errors import InputError
-from checker.registry import load_registry
+from checker.load import files
+from checker.load.config import Config
+from checker.load.registry import load_registry
+from checker.page import markdown
 
 BOM = b"\xef\xbb\xbf"
 

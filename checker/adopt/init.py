@@ -29,15 +29,15 @@ from pathlib import Path
 
 import checker
 from checker.adopt import yamlout
-from checker.config import TableSettings, parse_config
-from checker.dates import parse_date
+from checker.compare.matching import as_shown, name_key
 from checker.engine import active_rules, check_document
 from checker.errors import InputError
-from checker.markdown import fold
-from checker.matching import as_shown, name_key
+from checker.load.config import TableSettings, parse_config
+from checker.load.registry import parse_registry
 from checker.model import Document, Finding, Severity
-from checker.registry import parse_registry
-from checker.tables import SubprocessorTable, VendorRow, find_tables
+from checker.page.dates import parse_date
+from checker.page.markdown import fold
+from checker.page.tables import SubprocessorTable, VendorRow, find_tables
 
 REGISTRY_NAME = "subprocessors.yml"
 CONFIG_NAME = ".subprocessor-check.yml"

@@ -32,14 +32,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from checker.adopt.dateformat import format_like
-from checker.baseline import ListChanges, diff, page_vendors
-from checker.config import DocumentSettings
-from checker.dates import parse_date
+from checker.compare.baseline import ListChanges, diff, page_vendors
+from checker.compare.matching import active_entries, match, normalize_url, same_text
 from checker.errors import InputError
-from checker.markdown import fold, parse_document
-from checker.matching import active_entries, match, normalize_url, same_text
+from checker.load.config import DocumentSettings
 from checker.model import DateLine, Document, Registry, RegistryEntry
-from checker.tables import SubprocessorTable, VendorRow, find_tables
+from checker.page.dates import parse_date
+from checker.page.markdown import fold, parse_document
+from checker.page.tables import SubprocessorTable, VendorRow, find_tables
 
 KNOWN_FORMATS = ["iso", "month-day-year", "day-month-year"]
 _N = "\x00N\x00"

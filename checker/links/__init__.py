@@ -5,7 +5,7 @@ one ``checker.model.LinkResult`` per distinct URL. Importing this package import
 nothing else in ``checker`` imports it eagerly, so checks that never go online stay fast.
 """
 
-from checker.links.engine import check_urls, parse_retry_after
+from checker.links.audit import check_urls, parse_retry_after
 from checker.links.options import DEFAULT_USER_AGENT, LinkOptions
 from checker.net.credentials import GITHUB_HOSTS, TokenPolicy
 from checker.net.guard import BlockedAddressError, Resolver, refusal

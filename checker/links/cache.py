@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from checker.errors import InputError
-from checker.files import read_bytes, write_file
+from checker.load.files import read_bytes, write_file
 from checker.model import LinkResult, Verdict
 
 log = logging.getLogger(__name__)

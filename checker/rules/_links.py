@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker.matching import privacy_link
+from checker.compare.matching import privacy_link
 from checker.model import Link, LinkResult, Verdict
 from checker.rules.base import RuleContext
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.config import DocumentSettings
-from checker.matching import Matching
+from checker.compare.matching import Matching
+from checker.load.config import DocumentSettings
 from checker.model import Document, LinkResult, ListChanges, Registry
-from checker.tables import SubprocessorTable
+from checker.page.tables import SubprocessorTable
 
 
 @dataclass(slots=True)

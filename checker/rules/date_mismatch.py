@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checker.dates import parse_date
 from checker.model import Severity
+from checker.page.dates import parse_date
 from checker.rules.base import Problem, RuleContext
 
 ID = "date-mismatch"

@@ -37,9 +37,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from checker.baseline import Baseline
-from checker.dates import parse_date
+from checker.compare.baseline import Baseline
 from checker.model import Severity
+from checker.page.dates import parse_date
 from checker.rules.base import Problem, RuleContext
 
 ID = "date-not-updated"

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checker.matching import name_key
+from checker.compare.matching import name_key
 from checker.model import Severity
 from checker.rules.base import Problem, RuleContext
 

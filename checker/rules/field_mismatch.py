@@ -31,10 +31,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checker.matching import normalize_url, same_text
+from checker.compare.matching import normalize_url, same_text
 from checker.model import RegistryEntry, Severity
+from checker.page.tables import VendorRow
 from checker.rules.base import Problem, RuleContext
-from checker.tables import VendorRow
 
 ID = "field-mismatch"
 SEVERITY = Severity.ERROR

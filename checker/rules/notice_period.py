@@ -46,8 +46,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from checker.baseline import Baseline
-from checker.matching import as_shown, name_key
+from checker.compare.baseline import Baseline
+from checker.compare.matching import as_shown, name_key
 from checker.model import RegistryEntry, Severity
 from checker.rules.base import Problem, RuleContext
 

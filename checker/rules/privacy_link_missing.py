@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checker.matching import privacy_link
+from checker.compare.matching import privacy_link
 from checker.model import Severity
 from checker.rules.base import Problem, RuleContext
 

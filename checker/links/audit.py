@@ -24,10 +24,10 @@ import requests
 
 from checker.links.cache import ResultCache
 from checker.links.options import LinkOptions
+from checker.load.patterns import compile_pattern
 from checker.model import LinkResult, Verdict
 from checker.net.guard import BlockedAddressError, Resolver
 from checker.net.transport import RunOverError, SocketTracker, build_session
-from checker.patterns import compile_pattern
 
 Places = list[tuple[str, int]]
 Progress = Callable[[int, int], None]

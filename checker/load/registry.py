@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from checker import yamlfile
 from checker.errors import InputError
-from checker.files import decode_text, read_text
+from checker.load import yamlfile
+from checker.load.files import decode_text, read_text
+from checker.load.validation import validate
 from checker.model import Registry, RegistryEntry
 from checker.net.credentials import TokenPolicy
-from checker.validation import validate
 
 REQUIRED_FIELDS = ("name", "url", "location", "description")
 MAX_REGISTRY_BYTES = 5 * 1024 * 1024

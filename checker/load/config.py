@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from checker import yamlfile
 from checker.errors import InputError
-from checker.files import MAX_INPUT_BYTES, Origin, allowed, find_root, read_text
+from checker.load import yamlfile
+from checker.load.files import MAX_INPUT_BYTES, Origin, allowed, find_root, read_text
+from checker.load.validation import validate
 from checker.model import Severity
-from checker.validation import validate
 
 CONFIG_NAMES = (".subprocessor-check.yml", ".subprocessor-check.yaml")
 FIELDS = ("name", "url", "location", "description")

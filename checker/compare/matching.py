@@ -13,9 +13,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from checker.markdown import fold, plain_inline
 from checker.model import Cell, Document, Link, Registry, RegistryEntry
-from checker.tables import SubprocessorTable, VendorRow
+from checker.page.markdown import fold, plain_inline
+from checker.page.tables import SubprocessorTable, VendorRow
 
 
 def name_key(name: str) -> str:

@@ -27,9 +27,10 @@ from markdown_it.rules_block.table import table as markdown_table
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from checker import yamlfile
 from checker.errors import InputError
-from checker.files import decode_text, file_size, read_bytes
+from checker.load import yamlfile
+from checker.load.files import decode_text, file_size, read_bytes
+from checker.load.patterns import Matcher, PatternError, compile_pattern
 from checker.model import (
     Cell,
     ControlCharacters,
@@ -40,7 +41,6 @@ from checker.model import (
     Row,
     Table,
 )
-from checker.patterns import Matcher, PatternError, compile_pattern
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 """Pages larger than this are refused: no real subprocessor page comes close."""

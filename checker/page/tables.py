@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from checker.config import TableSettings
+from checker.load.config import TableSettings
 from checker.model import Cell, Document, Link, Row, Table
 
 FIELDS = ("name", "url", "location", "description")

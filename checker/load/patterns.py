@@ -52,7 +52,7 @@ def compile_pattern(pattern: str, *, ignore_case: bool = False) -> Matcher:
     >>> compile_pattern("(?=x)")
     Traceback (most recent call last):
     ...
-    checker.patterns.PatternError: invalid pattern '(?=x)': invalid perl operator: (?=
+    checker.load.patterns.PatternError: invalid pattern '(?=x)': invalid perl operator: (?=
     """
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise PatternError(pattern[:40] + "…", f"longer than {MAX_PATTERN_LENGTH} characters")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.config import DocumentSettings
-from checker.markdown import fold
-from checker.matching import active_entries, name_key, normalize_url
+from checker.compare.matching import active_entries, name_key, normalize_url
+from checker.load.config import DocumentSettings
 from checker.model import Document, ListChanges, Registry
-from checker.tables import SubprocessorTable, find_tables
+from checker.page.markdown import fold
+from checker.page.tables import SubprocessorTable, find_tables
 
 __all__ = ["Baseline", "ListChanges", "diff", "list_changes", "page_vendors", "registry_vendors"]
 

@@ -12,8 +12,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
-from checker.fastschema import Check, compile_schema
-from checker.yamlfile import Positions
+from checker.load.fastschema import Check, compile_schema
+from checker.load.yamlfile import Positions
 
 if TYPE_CHECKING:
     import jsonschema

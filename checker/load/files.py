@@ -26,8 +26,8 @@ import secrets
 import stat
 from pathlib import Path
 
-from checker import gitbase
 from checker.errors import InputError
+from checker.load import gitbase
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """No input is read past this many bytes (``max_document_bytes`` may not exceed it)."""
