@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.adopt.changelog import label, markdown, summary
-from checker.adopt.changes import Changes, Version, compare, from_registry
+from checker.compare.diff import Changes, Version, compare, from_registry
 from checker.errors import InputError
 from checker.load import gitbase
 from checker.load.registry import parse_registry

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.adopt.changes import Changes, VendorChange, status
+from checker.compare.diff import Changes, VendorChange, status
 from checker.model import RegistryEntry
 from checker.page.markdown import plain_inline
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from checker.adopt import atom, changelog, fix
-from checker.adopt.changes import (
+from checker.compare.diff import (
     Version,
     compare,
     from_page,
