@@ -112,6 +112,18 @@ def test_wrong_registry_shapes(tmp_path: Path, registry: str, fragment: str) -> 
         ("date: {formats: []}\n", "date.formats"),
         ("max_document_bytes: -1\n", "max_document_bytes"),
         ("rules: [a]\n", "'rules' must be a mapping"),
+        # A pull request's config must not choose how long the job runs.
+        ("links: {budget: 1000000000}\n", "links.budget"),
+        ("links: {timeout: 86400}\n", "links.timeout"),
+        ("links: {budget: .inf}\n", "not a finite number"),
+        ("links: {budget: .nan}\n", "not a finite number"),
+        ("links: {timeout: -.Inf}\n", "not a finite number"),
+        ("notice_period_days: " + "9" * 5000 + "\n", "is too long"),
+        ("date: {labels: ['(']}\n", "date.labels: invalid pattern '('"),
+        ("date: {labels: ['(?=x)y']}\n", "RE2 syntax"),
+        ("documents: [{path: page.md, date: {labels: ['(a)\\1']}}]\n", "date.labels"),
+        ("links: {exclude: ['[z-a]']}\n", "links.exclude"),
+        ("links: {accept: {'(?<=x)': [403]}}\n", "links.accept"),
     ],
 )
 def test_wrong_config_shapes(tmp_path: Path, config: str, fragment: str) -> None:

@@ -265,6 +265,44 @@ def test_a_body_over_the_limit_is_refused(attacker: Listener) -> None:
         fetch(attacker.url("/big"), LOCAL)
 
 
+def test_a_redirects_body_is_never_read_or_inflated(attacker: Listener) -> None:
+    assert fetch(attacker.url("/big-redirect"), LOCAL).decode() == REGISTRY
+    assert fetch(attacker.url("/gzip-redirect"), LOCAL).decode() == REGISTRY
+    time.sleep(0.5)  # the server's writes fail once the client has hung up
+    assert attacker.seen.sent < 64 << 20  # socket buffers, not the GiB it offered
+
+
+@pytest.mark.parametrize("location", ["https://[x/", "https://\x85x/", "http://[::1", "\x00"])
+def test_a_location_no_parser_reads_is_a_clear_failure(attacker: Listener, location: str) -> None:
+    from urllib.parse import quote
+
+    with pytest.raises(FetchError):
+        fetch(attacker.url(f"/bad-location?u={quote(location)}"), LOCAL)
+
+
+def test_link_check_survives_crafted_redirects_and_quotes_no_server_text(
+    attacker: Listener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from urllib.parse import quote
+
+    urls = [
+        attacker.url("/big-redirect"),
+        attacker.url("/gzip-redirect"),
+        attacker.url("/bad-status"),
+        *(attacker.url(f"/bad-location?u={quote(u)}") for u in ("https://[x/", "\x85")),
+    ]
+    rows = "".join(f"| [V{i}]({u}) | USA | Hosting |\n" for i, u in enumerate(urls))
+    result = cli(
+        tmp_path, "check", "page.md", "--links", "all", "--allow-private", page=PAGE + rows
+    )
+    assert result.code in (0, 1), result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert SENTINEL not in result.stdout + result.stderr
+    verdicts = {link["url"]: link["verdict"] for link in result.report["links"]}
+    assert verdicts[urls[0]] == verdicts[urls[1]] == "ok"  # a 302 to a live page
+    assert attacker.seen.sent < 64 << 20
+
+
 def test_other_schemes_are_refused() -> None:
     for url in ("file:///etc/passwd", "ftp://github.com/x", "gopher://127.0.0.1:70/"):
         with pytest.raises(FetchError, match="only https"):
@@ -329,7 +367,7 @@ def test_a_fetched_registry_is_never_quoted(
         page=PAGE,
     )
     assert result.code == 2
-    assert "not valid on line" in result.stderr
+    assert "is not a valid registry" in result.stderr and "line" not in result.stderr
     assert SENTINEL not in result.stdout + result.stderr
 
 

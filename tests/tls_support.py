@@ -38,6 +38,8 @@ class Seen:
     lock: threading.Lock = field(default_factory=threading.Lock)
     connections: int = 0
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    sent: int = 0
+    """Body bytes a streaming answer managed to send before the client hung up."""
 
     def authorization(self) -> list[str]:
         """Every ``Authorization`` header that arrived."""
@@ -81,8 +83,34 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, b"# padding\n" * (700 * 1024))
         elif parts.path == "/trickle":
             self._trickle()
+        elif parts.path == "/big-redirect":
+            self._big_redirect()
+        elif parts.path == "/gzip-redirect":
+            # Not gzip at all: a client that inflated a redirect's body would fail on it.
+            headers = {"Location": "/registry.yml", "Content-Encoding": "gzip"}
+            self._reply(302, b"\x1f\x8b not gzip " * 1000, headers)
+        elif parts.path == "/bad-location":
+            self._reply(302, headers={"Location": parse_qs(parts.query)["u"][0]})
+        elif parts.path == "/bad-status":
+            self.wfile.write(f"{SENTINEL} <b>x</b> ::error::boom\r\n\r\n".encode())
+            self.close_connection = True
         else:
             self._reply(200)
+
+    def _big_redirect(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", "/registry.yml")
+        self.send_header("Content-Length", str(1 << 30))
+        self.end_headers()
+        chunk = b"x" * (1 << 20)
+        try:
+            for _ in range(1024):  # a GiB at most, then it stops by itself
+                self.wfile.write(chunk)
+                with self.server.seen.lock:
+                    self.server.seen.sent += len(chunk)
+        except OSError:
+            pass
+        self.close_connection = True
 
     def _trickle(self) -> None:
         self.send_response(200)

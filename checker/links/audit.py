@@ -12,7 +12,9 @@ import contextlib
 import dataclasses
 import email.utils
 import random
+import http.client
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -89,6 +91,14 @@ def _host(url: str) -> str:
         return ""
 
 
+def _redirect_target(current: str, location: str, status: int) -> str:
+    """Where a redirect leads; a ``Location`` no URL parser can read is a broken link."""
+    try:
+        return urljoin(current, location.strip())
+    except ValueError:
+        raise _Failure(Verdict.BROKEN, "the redirect's Location is not a URL", status) from None
+
+
 def _interleave(keys: list[str]) -> list[str]:
     """Round-robin over hosts, so the first wave of requests reaches as many hosts as it can
     instead of queueing on one host's per-host limit while other hosts sit idle."""
@@ -130,21 +140,38 @@ def backoff_delay(retry: int, base: float, cap: float) -> float:
 
 
 def _describe_error(exc: BaseException) -> tuple[str, bool]:
-    """(message, worth retrying) for an exception raised by one request."""
+    """(message, worth retrying) for an exception raised by one request.
+
+    In our words only: exception texts can quote what the server sent (a status line, a
+    chunk header), and messages end up in annotations and the job summary.
+    """
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "connect timeout", True
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return "read timeout", True
     if isinstance(exc, requests.exceptions.SSLError):
-        return f"TLS error: {_root(exc)}", False
+        return f"TLS error: {_in_our_words(_root(exc))}", False
     if isinstance(exc, requests.exceptions.ConnectionError):
         root = _root(exc)
         if isinstance(root, socket.gaierror):
-            return f"DNS lookup failed: {root}", False
-        return f"connection error: {root}", True
+            return f"DNS lookup failed: {root.strerror or 'no such host'}", False
+        return f"connection error: {_in_our_words(root)}", True
     if isinstance(exc, requests.exceptions.Timeout):
         return "timeout", True
-    return f"{type(exc).__name__}: {exc}", False
+    return type(exc).__name__, False
+
+
+def _in_our_words(exc: BaseException) -> str:
+    """What went wrong, from the exception's type and the system's words, never the peer's."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"certificate verify failed ({exc.verify_message})"
+    if isinstance(exc, ssl.SSLError):
+        return str(exc.reason or type(exc).__name__)
+    if isinstance(exc, http.client.HTTPException):
+        return f"the answer is not valid HTTP ({type(exc).__name__})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return type(exc).__name__
 
 
 def _root(exc: BaseException) -> BaseException:
@@ -239,7 +266,7 @@ class _Run:
             reply = self._send_with_retries(method, current, accepted, state)
             status = state.status = reply.status
             if status in REDIRECT_CODES and reply.location is not None:
-                target = urljoin(current, reply.location.strip())
+                target = _redirect_target(current, reply.location, status)
                 if hops >= self.options.max_redirects:
                     raise _Failure(Verdict.BROKEN, f"too many redirects (more than {hops})", status)
                 if _request_key(target) in visited:

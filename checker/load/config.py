@@ -15,6 +15,7 @@ from typing import Any
 from checker.errors import InputError
 from checker.load import yamlfile
 from checker.load.files import MAX_INPUT_BYTES, Origin, allowed, find_root, read_text
+from checker.load.patterns import check_pattern
 from checker.load.validation import validate
 from checker.model import Severity
 
@@ -167,6 +168,7 @@ def parse_config(text: str, shown: str, base_dir: Path | None = None) -> Config:
             "the most the checker reads of any file",
             positions.line_of(("max_document_bytes",)),
         )
+    _check_patterns(data, positions, shown)
 
     defaults = _page_settings(data, DocumentSettings(path=""))
     documents = []
@@ -195,6 +197,25 @@ def parse_config(text: str, shown: str, base_dir: Path | None = None) -> Config:
             if (line := positions.line_of(("rules", rule_id))) is not None
         },
     )
+
+
+def _check_patterns(data: dict[str, Any], positions: yamlfile.Positions, shown: str) -> None:
+    """Refuse, on its line, any pattern RE2 cannot compile: labels, excludes, accepts."""
+    found: list[tuple[tuple[str | int, ...], str, str]] = []
+    for i, item in enumerate(data.get("documents", [])):
+        for j, label in enumerate(
+            (item.get("date") or {}).get("labels", []) if isinstance(item, dict) else []
+        ):
+            found.append((("documents", i, "date", "labels", j), label, "date.labels"))
+    for j, label in enumerate((data.get("date") or {}).get("labels", [])):
+        found.append((("date", "labels", j), label, "date.labels"))
+    links = data.get("links") or {}
+    for j, pattern in enumerate(links.get("exclude", [])):
+        found.append((("links", "exclude", j), pattern, "links.exclude"))
+    for pattern in links.get("accept", {}):
+        found.append((("links", "accept", pattern), pattern, "links.accept"))
+    for where, pattern, what in found:
+        check_pattern(pattern, shown, positions.line_of(where), f"invalid config: {what}")
 
 
 def _page_settings(data: dict[str, Any], base: DocumentSettings) -> DocumentSettings:

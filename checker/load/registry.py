@@ -98,21 +98,25 @@ def _fetch(url: str, token: TokenPolicy | None, allow_private: bool) -> str:
         data = fetch(url, limits, token)
     except FetchError as exc:
         raise InputError(url, f"could not fetch the registry: {exc}") from None
-    return decode_text(data, url)
+    try:
+        return decode_text(data, url)
+    except InputError:
+        raise InputError(url, f"the fetched registry is not UTF-8 text; {_NOT_SHOWN}") from None
+
+
+_NOT_SHOWN = "its text is not shown here (check the file at its source)"
 
 
 def _parse_fetched(text: str, url: str) -> Registry:
-    """Parse a fetched registry; a problem names its line but never quotes the text.
+    """Parse a fetched registry; a problem is reported without a word of the text.
 
     The body may be content that only the token can read (a private repository's file named
-    by a pull request's config), and messages end up in annotations anyone can see.
+    by a pull request's config), and messages end up in annotations anyone can see: not even
+    the line of the problem is given.
     """
     try:
         return parse_registry(text, url)
-    except InputError as exc:
-        where = f" on line {exc.line}" if exc.line else ""
+    except InputError:
         raise InputError(
-            url,
-            f"the fetched registry is not valid{where}; its text is not shown here "
-            "(check the file at its source)",
+            url, f"the fetched registry is not a valid registry; {_NOT_SHOWN}"
         ) from None

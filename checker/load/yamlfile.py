@@ -8,6 +8,7 @@ the node tree ourselves and build plain Python values from it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,8 +102,23 @@ class _Builder:
         # Dates, timestamps and everything else stay text: "2021-05-02" must reach the
         # rules exactly as the user wrote it.
         if node.tag in (_BOOL, _INT, _FLOAT, _NULL):
-            return self._constructor.construct_object(node)
+            return self._scalar(node)
         return str(node.value)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        """A YAML 1.1 boolean, number or null; numbers must be finite and of sane length.
+
+        ``.inf`` and ``.nan`` pass every ``minimum``/``maximum`` in a schema (NaN compares
+        false to everything), so a time budget of ``.nan`` would never run out.
+        """
+        line = node.start_mark.line + 1
+        try:
+            value = self._constructor.construct_object(node)
+        except ValueError:  # an integer of thousands of digits
+            raise YamlError(f"the number {str(node.value)[:20]}… is too long", line) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise YamlError(f"{node.value!r} is not a finite number", line)
+        return value
 
 
 def load(text: str) -> tuple[Any, Positions]:

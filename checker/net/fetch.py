@@ -67,7 +67,10 @@ def fetch(url: str, limits: FetchLimits, token: TokenPolicy | None = None) -> by
     timer.start()
     end = time.monotonic() + limits.deadline
     try:
-        return _follow(session, url, limits, end)
+        body = _follow(session, url, limits, end)
+        if tracker.closed:  # the deadline cut the answer short: what arrived is not it
+            raise RunOverError("deadline")
+        return body
     except RunOverError:
         raise FetchError(f"no answer within {limits.deadline:g} s") from None
     except BlockedAddressError as exc:
@@ -94,7 +97,10 @@ def _follow(session: requests.Session, url: str, limits: FetchLimits, end: float
         ) as response:
             location = response.headers.get("Location")
             if response.status_code in REDIRECT_CODES and location:
-                current = urljoin(current, location.strip())
+                try:
+                    current = urljoin(current, location.strip())
+                except ValueError:
+                    raise FetchError("a redirect's Location is not a URL") from None
                 continue
             if response.status_code != 200:
                 raise FetchError(f"HTTP {response.status_code}")

@@ -11,6 +11,7 @@ one byte every few seconds).
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import os
 import socket
 import threading
@@ -173,6 +174,20 @@ class _GuardedAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
+class _GuardedSession(requests.Session):
+    """A session that never looks at a redirect itself.
+
+    Even with ``allow_redirects=False``, ``Session.send`` asks ``resolve_redirects`` for the
+    next hop, which reads (and inflates) the whole body of every 3xx answer and parses its
+    ``Location`` (a stray byte there raises ``UnicodeDecodeError``). Callers follow
+    redirects by hand from the ``Location`` header, so the session is told there never is
+    one: no 3xx body is read, and a crafted ``Location`` reaches only code that expects it.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
 def build_session(
     resolver: Resolver,
     tracker: SocketTracker,
@@ -215,7 +230,9 @@ def build_session(
     class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
         ConnectionCls = GuardedHTTPSConnection
 
-    session = requests.Session()
+    session = _GuardedSession()
+    # No state carried from one answer to the next request: a page's links are strangers.
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
     # No proxy from the environment (it would bypass the pin), no ~/.netrc credentials sent
     # to whatever host a page links to.
     session.trust_env = False
