@@ -335,7 +335,39 @@ def read_event(env: Mapping[str, str]) -> Event:
         return Event({}, "it is not JSON")
     if not isinstance(data, dict):
         return Event({}, "it is not a JSON object")
-    return Event(data)
+    problem = _shape_problem(env.get("GITHUB_EVENT_NAME", ""), data)
+    return Event({}, problem) if problem else Event(data)
+
+
+_SHAPES: Mapping[str, tuple[str, ...]] = {
+    "pull_request": ("pull_request",),
+    "pull_request_target": ("pull_request",),
+    "pull_request_review": ("pull_request",),
+    "merge_group": ("merge_group",),
+}
+"""The mapping each change event's payload must carry; GitHub always sends it."""
+
+
+def _shape_problem(event_name: str, data: Mapping[str, Any]) -> str | None:
+    """Why a payload does not look like what GitHub sends for ``event_name``, or None."""
+    for key in _SHAPES.get(event_name, ()):
+        if not isinstance(data.get(key), dict):
+            return f"its '{key}' is not an object"
+        for side in ("base", "head"):
+            if side in data[key] and not isinstance(data[key][side], dict):
+                return f"its '{key}.{side}' is not an object"
+    if event_name == "push" and not isinstance(data.get("before", ""), str):
+        return "its 'before' is not a commit"
+    return None
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    """``data[k1][k2]…``, or None where a level is missing or not a mapping."""
+    for key in keys:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
 
 
 def _event_notice(event: Event, env: Mapping[str, str]) -> str:
@@ -377,8 +409,8 @@ def find_base(
             degraded=f"the commit before the push ({before[:12]}) could not be fetched",
         )
     assert isinstance(pull, dict)
-    base_sha = _sha((pull.get("base") or {}).get("sha"))
-    head_sha = _sha((pull.get("head") or {}).get("sha"))
+    base_sha = _sha(_dig(pull, "base", "sha"))
+    head_sha = _sha(_dig(pull, "head", "sha"))
     try:
         parents = gitbase.parents(repo, head)
     except gitbase.GitError:

@@ -310,6 +310,8 @@ def payload_file(tmp_path: Path, kind: str) -> str:
             stream.write(b'{"pull_request": {}, "pad": "')
             stream.write(b"x" * (action.MAX_EVENT_BYTES + 1))
             stream.write(b'"}')
+    elif kind.startswith("{"):
+        path.write_text(kind, encoding="utf-8")  # JSON, but not the shape GitHub sends
     elif kind == "a pipe":
         os.mkfifo(path)  # nobody writes to it: reading it would wait for ever
     elif kind == "missing":
@@ -330,6 +332,11 @@ def payload_file(tmp_path: Path, kind: str) -> str:
         ("a pipe", "is not a regular file (a named pipe)"),
         ("/dev/zero", "is not a regular file (a character device)"),
         ("missing", "no such file"),
+        ('{"pull_request": "x"}', "its 'pull_request' is not an object"),
+        ('{"pull_request": [1]}', "its 'pull_request' is not an object"),
+        ('{"pull_request": {"number": 1}, "pull_request": 3}', "'pull_request' is not an"),
+        ('{"pull_request": {"base": "main"}}', "its 'pull_request.base' is not an object"),
+        ('{"pull_request": {"head": 5}}', "its 'pull_request.head' is not an object"),
     ],
 )
 def test_an_unusable_pull_request_payload_is_a_full_audit_that_says_so(
@@ -366,6 +373,9 @@ def test_read_event_names_each_problem_without_quoting_the_file(tmp_path: Path) 
     path.write_text('{"pull_request": {"number": 7}}', encoding="utf-8")
     assert action.read_event({"GITHUB_EVENT_PATH": str(path)}).payload["pull_request"]
     assert action.read_event({}) == action.Event({})
+    path.write_text('{"before": {"a": 1}, "after": 3}', encoding="utf-8")
+    event = action.read_event({"GITHUB_EVENT_PATH": str(path), "GITHUB_EVENT_NAME": "push"})
+    assert (event.payload, event.problem) == ({}, "its 'before' is not a commit")
 
 
 def test_write_reports_reports_refusals_as_input_errors(tmp_path: Path) -> None:

@@ -568,6 +568,32 @@ def test_fix_and_init_never_write_through_a_planted_link(layout: Layout, victim:
     assert_no_secret(found)  # what init found in the page, before writing
 
 
+@pytest.mark.parametrize("into", ["git", "outside"])
+def test_init_never_writes_through_a_linked_output_folder(
+    layout: Layout, victim: Path, into: str
+) -> None:
+    # The output folder is a link the repository carries: its target must not become the root.
+    target = layout.repo / ".git" / "hooks" if into == "git" else victim.parent
+    target.mkdir(exist_ok=True)
+    before = snapshot(target)
+    (layout.repo / "g").symlink_to(target)
+    done = run_cli(layout.repo, "init", "page.md", "-o", "g")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "symbolic link" in done.stderr
+    assert snapshot(target) == before
+
+
+def test_init_writes_nothing_when_one_of_its_targets_is_refused(
+    layout: Layout, victim: Path
+) -> None:
+    (layout.repo / "adopt").mkdir()
+    (layout.repo / "adopt" / "page.md").write_text(PAGE, encoding="utf-8")
+    plant(layout, "adopt/.subprocessor-check.yml", str(victim))
+    done = run_cli(layout.repo, "init", "adopt/page.md", "-o", "adopt", "--force")
+    assert_refused(done, "adopt/.subprocessor-check.yml", LINK_OUT)
+    assert not (layout.repo / "adopt" / "subprocessors.yml").exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # the action: the same rule, with the workspace as the root
 

@@ -357,6 +357,18 @@ def test_working_tree_unstaged_and_staged_changes(repo: Path) -> None:
     assert changed_lines(repo, base, None, "staged.md").added == {1}
 
 
+def test_working_tree_diff_leaves_stale_index_stat_data_alone(repo: Path) -> None:
+    # A step before the check (chown -R, a cache restore) changes the files' stat data;
+    # git would refresh .git/index while diffing the working tree, as root in the action.
+    base = commit(repo, {"page.md": PAGE}, "one")
+    stamp = (repo / "page.md").stat().st_mtime_ns + 5_000_000_000
+    os.utime(repo / "page.md", ns=(stamp, stamp))
+    index = repo / ".git" / "index"
+    before = (index.stat().st_mtime_ns, index.read_bytes())
+    assert changed_lines(repo, base, None, "page.md").added == set()
+    assert (index.stat().st_mtime_ns, index.read_bytes()) == before
+
+
 def test_working_tree_untracked_file_is_added(repo: Path) -> None:
     base = commit(repo, {"page.md": PAGE}, "one")
     write(repo, {"drafts/new page.md": "a\nb\n", ".gitignore": "drafts/\n"})

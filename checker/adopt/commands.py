@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from checker.adopt import atom, changelog, fix
+from checker.adopt.init import CONFIG_NAME, REGISTRY_NAME, adopt
 from checker.compare.diff import (
     Version,
     compare,
@@ -22,7 +23,6 @@ from checker.compare.diff import (
     from_registry,
     page_date,
 )
-from checker.adopt.init import CONFIG_NAME, REGISTRY_NAME, adopt
 from checker.engine import RunOptions, document_paths, registry_source
 from checker.errors import InputError
 from checker.load import files, gitbase
@@ -136,7 +136,14 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
     existing = [str(p) for p in (registry, config) if p.exists()]
     if existing and not args.force:
         raise InputError(existing[0], "already exists; pass --force to overwrite it")
-    root = files.find_root(output_dir)  # the root of the config about to be written
+    # The root is the repository init runs in, never one derived from the output folder:
+    # ``-o g`` with a planted link ``g -> .git/hooks`` must be refused, not become the root.
+    root = files.find_root(Path.cwd())
+    # Both targets are cleared before either is written, so a refusal leaves nothing half done.
+    targets = [
+        files.allowed(p, str(p), root=root, origin=files.Origin.COMMAND_LINE, writing=True)
+        for p in (registry, config)
+    ]
     page = files.allowed(args.page, args.page, root=root, origin=files.Origin.COMMAND_LINE)
     doc = markdown.load_document(page, display_path=args.page)
     relative = Path(os.path.relpath(Path(args.page).resolve(), output_dir.resolve())).as_posix()
@@ -144,8 +151,8 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
     adoption = adopt(doc, relative, registry_ref, output_dir)
     for line in adoption.report:
         out.write(line + "\n")
-    _write(registry, adoption.registry_text, root)
-    _write(config, adoption.config_text, root)
+    files.write_file(targets[0], adoption.registry_text.encode("utf-8"), str(registry))
+    files.write_file(targets[1], adoption.config_text.encode("utf-8"), str(config))
     out.write(f"wrote {registry} ({len(adoption.entries)} vendors) and {config}\n")
     if adoption.remaining:
         out.write("check will still report:\n")
@@ -155,12 +162,6 @@ def _init(args: argparse.Namespace, out: TextIO) -> int:
     hint = "" if output_dir.resolve() == Path.cwd().resolve() else f" -c {config}"
     out.write(f"next: subprocessor-check check{hint}\n")
     return 0
-
-
-def _write(path: Path, text: str, root: Path) -> None:
-    shown = str(path)
-    target = files.allowed(path, shown, root=root, origin=files.Origin.COMMAND_LINE, writing=True)
-    files.write_file(target, text.encode("utf-8"), shown)
 
 
 # -- fix --------------------------------------------------------------------------------------

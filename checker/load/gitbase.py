@@ -434,14 +434,15 @@ def changed_lines(repo: str | Path, base: str, head: str | None, path: str | Pat
     if head is not None:
         revs.append(_resolve_commit(root, head))
         return _changed_lines(root, revs, rel, env=None)
-    # Working tree: an untracked file is invisible to ``git diff``. Tell git about it in a
-    # throwaway index (and object directory, since ``add -N`` stores the empty blob) so the
-    # user's own index and objects stay untouched.
-    if not (root / rel).is_file() or _is_tracked(root, rel):
-        return _changed_lines(root, revs, rel, env=None)
+    # Working tree: always through a throwaway copy of the index. A diff against the working
+    # tree refreshes stale stat data in the index it reads, GIT_OPTIONAL_LOCKS=0 or not
+    # (git 2.39), and the user's .git/index would end up rewritten, and owned by root in the
+    # action's container. An untracked file, invisible to ``git diff``, is added to the copy
+    # (with its own object directory, since ``add -N`` stores the empty blob).
     with tempfile.TemporaryDirectory(prefix="gitbase-") as tmp:
         env = _scratch_index(root, Path(tmp))
-        _git(root, ["add", "--intent-to-add", "--force", "--", rel], env=env)
+        if (root / rel).is_file() and not _is_tracked(root, rel):
+            _git(root, ["add", "--intent-to-add", "--force", "--", rel], env=env)
         return _changed_lines(root, revs, rel, env=env)
 
 
