@@ -36,7 +36,7 @@ from checker.model import (
 from checker.net.credentials import TokenPolicy
 from checker.page import markdown
 from checker.page.tables import SubprocessorTable, find_tables
-from checker.rules import RULES, description, document_too_large, summary
+from checker.rules import RULES, defaults, description, summary
 from checker.rules.base import RuleContext
 
 
@@ -89,6 +89,25 @@ class RunOptions:
 
 def active_rules(config: Config) -> list[ActiveRule]:
     """The enabled rules with their configured severity and options; unknown ids are errors."""
+    _check_rule_settings(config)
+    rules = []
+    for rule_id, module in RULES.items():
+        configured = config.rules.get(rule_id)
+        if configured is not None and not configured.enabled:
+            continue
+        start = defaults(module, config)
+        options = dict(start.options)
+        severity = start.severity
+        if configured is not None:
+            # An option set to null keeps its default, as an option left out does.
+            options.update({k: v for k, v in configured.options.items() if v is not None})
+            severity = configured.severity or severity
+        rules.append(ActiveRule(module, severity, options))
+    return rules
+
+
+def _check_rule_settings(config: Config) -> None:
+    """``InputError`` for a rule id or a rule option that does not exist, on its line."""
     where = config.path or "configuration"
     for rule_id, configured in config.rules.items():
         if rule_id not in RULES:
@@ -105,21 +124,6 @@ def active_rules(config: Config) -> list[ActiveRule]:
                 f"invalid config: rule '{rule_id}' has no option '{sorted(unknown)[0]}'",
                 config.rule_lines.get(rule_id),
             )
-    rules = []
-    for rule_id, module in RULES.items():
-        settings = config.rules.get(rule_id)
-        if settings is not None and not settings.enabled:
-            continue
-        options = dict(module.OPTIONS)
-        if settings is not None:
-            options.update(settings.options)
-        severity = settings.severity if settings and settings.severity else module.SEVERITY
-        if rule_id == "link-unreachable" and not (settings and settings.severity):
-            severity = config.links.unreachable
-        if rule_id == "notice-period" and options.get("days") is None:
-            options["days"] = config.notice_period_days
-        rules.append(ActiveRule(module, severity, options))
-    return rules
 
 
 def rule_info(module: ModuleType, doc_base: str | None = None) -> RuleInfo:
@@ -235,7 +239,7 @@ def check_document(
     for rule in rules:
         if rule.module.NEEDS_REGISTRY and registry is None:
             continue
-        if doc.too_large is not None and rule.module is not document_too_large:
+        if doc.too_large is not None and "unread-page" not in rule.module.TAGS:
             continue  # the page was not read: nothing else can be said about it
         for problem in rule.module.check(context, rule.options):
             findings.append(

@@ -83,19 +83,21 @@ def _schema_has(path: list[str], node: dict[str, Any], defs: dict[str, Any]) -> 
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
-def test_documented_options_exist_and_rule_options_are_documented(rule_id: str) -> None:
-    doc = docs.parse(RULES[rule_id])
-    config = schema("config")
-    for option in doc.options:
-        parts = option.key.split(".")
-        if parts[0] == "rules":
-            assert parts[1] == rule_id and parts[2] in RULES[rule_id].OPTIONS, option.key
-        else:
-            assert _schema_has(parts, config, config["$defs"]), f"no config key {option.key}"
-        assert option.default and option.text
+def test_documented_options_are_exactly_those_the_rule_takes(rule_id: str) -> None:
+    # A rule's own options (OPTIONS, under rules.<id>) and the shared config keys that
+    # change what it reports (SETTINGS): the docstring lists each of them, and nothing else.
+    module = RULES[rule_id]
+    doc = docs.parse(module)
     documented = {o.key for o in doc.options}
-    for name in RULES[rule_id].OPTIONS:
-        assert f"rules.{rule_id}.{name}" in documented, f"{rule_id}: document option {name}"
+    takes = {f"rules.{rule_id}.{name}" for name in module.OPTIONS} | module.SETTINGS
+    assert documented == takes, (
+        f"{rule_id}: documented but not taken {sorted(documented - takes)}, "
+        f"taken but not documented {sorted(takes - documented)}"
+    )
+    config = schema("config")
+    for key in module.SETTINGS:
+        assert _schema_has(key.split("."), config, config["$defs"]), f"no config key {key}"
+    assert all(o.default and o.text for o in doc.options)
 
 
 HEADER = "| Name | Location | Description |\n| ---- | -------- | ----------- |\n"

@@ -38,14 +38,23 @@ from checker.model import Document, Finding, Severity
 from checker.page.dates import parse_date
 from checker.page.markdown import fold
 from checker.page.tables import SubprocessorTable, VendorRow, find_tables
+from checker.rules import (
+    RULES,
+    date_invalid,
+    date_missing,
+    link_missing,
+    privacy_link_missing,
+    tagged,
+)
 
 REGISTRY_NAME = "subprocessors.yml"
 CONFIG_NAME = ".subprocessor-check.yml"
 ALL_FIELDS = ("name", "url", "location", "description")
 DEFAULT_REQUIRED_COLUMNS = ("name", "location", "description")
 KNOWN_FORMATS = ["iso", "month-day-year", "day-month-year"]
-ROW_DEFECT_RULES = ("malformed-row", "blank-cell")
-"""Rules about single rows: adopted as warnings, so each defect stays listed until fixed."""
+ROW_DEFECT_RULES = tuple(rule_id for rule_id in RULES if rule_id in tagged("row-defect"))
+"""Rules about how single rows are written: adopted as warnings, so each defect stays listed
+until fixed (in the rules' order, so the config reads the same every time)."""
 
 _MARKDOWN_PUNCT = re.compile(r"([\\`*_\[\]<>&!~#|])")
 
@@ -199,12 +208,14 @@ def adopt(doc: Document, page_ref: str, registry_ref: str, output_dir: Path) -> 
     required_fields = ["name"] + [f for f in ("url", "location", "description") if not missing[f]]
     without_url = missing["url"]
     if len(without_url) == len(entries):
-        rules.append(("link-missing", "off", "The page links no vendor's website."))
-        report.append("  no vendor has a link: the registry records no url; link-missing is off")
+        rules.append((link_missing.ID, "off", "The page links no vendor's website."))
+        report.append(
+            f"  no vendor has a link: the registry records no url; {link_missing.ID} is off"
+        )
     elif without_url:
         rules.append(
             (
-                "link-missing",
+                link_missing.ID,
                 "warning",
                 f"{len(without_url)} vendor(s) have no link on the page: {_names(without_url)}.",
             )
@@ -239,19 +250,19 @@ def adopt(doc: Document, page_ref: str, registry_ref: str, output_dir: Path) -> 
     if date is None:
         rules.append(
             (
-                "date-missing",
+                date_missing.ID,
                 "off",
                 "The page states no effective date. Add one (e.g. 'Effective date: "
                 f"{dt.date.today().isoformat()}') and remove this line.",
             )
         )
-        report.append("  no effective date: date-missing is off")
+        report.append(f"  no effective date: {date_missing.ID} is off")
     else:
         parsed = parse_date(date.value, KNOWN_FORMATS)
         if parsed.date is None:
             rules.append(
                 (
-                    "date-invalid",
+                    date_invalid.ID,
                     "off",
                     f"The page's date {date.value!r} (line {date.line}) is not a date"
                     + (f" ({parsed.problem})" if parsed.problem else "")
@@ -260,7 +271,7 @@ def adopt(doc: Document, page_ref: str, registry_ref: str, output_dir: Path) -> 
             )
             report.append(
                 f"  effective date {date.value!r} on line {date.line} is not a date: "
-                "date-invalid is off"
+                f"{date_invalid.ID} is off"
             )
         else:
             assert parsed.format is not None
@@ -278,7 +289,7 @@ def adopt(doc: Document, page_ref: str, registry_ref: str, output_dir: Path) -> 
         report.append("  no privacy-policy link found: set privacy_policy to have it checked")
         privacy_line = [
             "# No link to a privacy policy was found on the page. Name yours to have",
-            "# privacy-link-missing check that the page links it:",
+            f"# {privacy_link_missing.ID} check that the page links it:",
             "# privacy_policy: https://example.com/privacy",
         ]
     elif not re.match(r"^https?://\S+$", privacy[0]):

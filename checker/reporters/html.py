@@ -33,6 +33,7 @@ from checker.model import (
     Verdict,
 )
 from checker.reporters.text import totals, underline
+from checker.rules import tagged
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -40,8 +41,11 @@ CSP = (
 )
 """Nothing may load or run but the inline styles (``frame-ancestors`` is ignored in a meta)."""
 
-LINK_RULES = frozenset({"link-broken", "link-redirected", "link-unreachable", "link-blocked"})
+LINK_RULES = tagged("link")
 """Rules that report a link's live verdict; the vendor badge shows the verdict itself."""
+
+MISSING_ROW_RULES = tagged("missing-row")
+"""Rules that report a registry entry without a row: the table shows the row it lacks."""
 
 MAX_SOURCE_CHARS = 2000
 """A quoted source line is cut after this many characters (a whole page on one line)."""
@@ -322,7 +326,7 @@ def _vendor_table(page: PageReport, result: CheckResult) -> list[str]:
             f'<td class="mono" data-label="Line">{vendor.line}</td></tr>'
         )
     for finding in result.findings:
-        if finding.path != page.path or finding.rule != "missing-from-document":
+        if finding.path != page.path or finding.rule not in MISSING_ROW_RULES:
             continue
         name = str(finding.context.get("vendor", ""))
         lines.append(

@@ -1,9 +1,22 @@
-"""What every rule receives and yields.
+"""What every rule receives and yields, and what it says about itself.
 
-A rule module has ``ID``, ``SEVERITY`` (its default), ``NEEDS_REGISTRY``, ``OPTIONS``
-(option → default) and ``check(context, options)``, a generator of ``Problem``. The engine,
-not the rule, turns problems into ``Finding`` objects: it stamps the rule id, the severity
-from the config and the path, so a rule cannot get them wrong.
+A rule module has:
+
+- ``ID``: its kebab-case id, the only place the id is written;
+- ``SEVERITY``: its default severity;
+- ``NEEDS_REGISTRY``: when true the engine runs it only with a registry;
+- ``TAGS``: what the rest of the checker may ask about it (``checker.rules.tagged``); the
+  tags are listed in ``checker/rules/__init__.py``;
+- ``OPTIONS``: its own options (``rules.<id>.<option>`` in the config) with their defaults;
+- ``SETTINGS``: the shared config keys that change what it reports (``date.formats``);
+- ``check(context, options)``: a generator of ``Problem``;
+- optionally ``defaults(config) -> Defaults``: its severity and options before
+  ``rules.<id>`` is applied, for a rule whose defaults come from another config key.
+
+The docstring documents exactly ``SETTINGS`` and ``OPTIONS`` under ``Options:`` (a test
+holds the two together). The engine, not the rule, turns problems into ``Finding``
+objects: it stamps the rule id, the severity from the config and the path, so a rule
+cannot get them wrong.
 """
 
 from __future__ import annotations
@@ -13,7 +26,7 @@ from typing import Any
 
 from checker.compare.matching import Matching
 from checker.load.config import DocumentSettings
-from checker.model import Document, LinkResult, ListChanges, Registry
+from checker.model import Document, LinkResult, ListChanges, Registry, Severity
 from checker.page.tables import SubprocessorTable
 
 
@@ -29,6 +42,16 @@ class Problem:
     """Another file than the document (e.g. the registry), when the problem is there."""
     end_column: int | None = None
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class Defaults:
+    """A rule's severity and options before ``rules.<id>`` in the config is applied."""
+
+    severity: Severity
+    """The severity when the config names none for the rule."""
+    options: dict[str, Any]
+    """Every option of the rule with its value when the config sets none."""
 
 
 @dataclass(slots=True)

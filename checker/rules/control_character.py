@@ -33,7 +33,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "control-character"
 SEVERITY = Severity.WARNING
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset()
 
 _NAMES = {
     "\x00": "NUL",

@@ -35,7 +35,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "date-invalid"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"date.formats"})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

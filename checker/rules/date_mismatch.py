@@ -32,7 +32,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "date-mismatch"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = True
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"date.formats"})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

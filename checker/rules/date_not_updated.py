@@ -45,7 +45,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "date-not-updated"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset({"caused-by-change"})
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"date_change.count_description_changes", "date.formats"})
 
 
 def _describe(added: list[str], removed: list[str], changed: list[tuple[str, list[str]]]) -> str:

@@ -28,7 +28,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "document-too-large"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset({"unread-page"})
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"max_document_bytes"})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

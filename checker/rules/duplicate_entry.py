@@ -32,7 +32,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "duplicate-entry"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset()
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

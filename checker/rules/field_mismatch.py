@@ -39,7 +39,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "field-mismatch"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = True
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"compare"})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

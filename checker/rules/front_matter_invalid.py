@@ -34,7 +34,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "front-matter-invalid"
 SEVERITY = Severity.WARNING
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset()
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

@@ -36,7 +36,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "link-broken"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset({"link"})
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"links.mode", "links.accept", "links.exclude"})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

@@ -32,7 +32,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "link-redirected"
 SEVERITY = Severity.WARNING
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset({"link"})
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"links.mode"})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

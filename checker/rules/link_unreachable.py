@@ -30,14 +30,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checker.load.config import Config
 from checker.model import Severity, Verdict
 from checker.rules._links import checked_links, status_text
-from checker.rules.base import Problem, RuleContext
+from checker.rules.base import Defaults, Problem, RuleContext
 
 ID = "link-unreachable"
 SEVERITY = Severity.WARNING
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset({"link"})
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset(
+    {"links.unreachable", "links.timeout", "links.retries", "links.budget"}
+)
+
+
+def defaults(config: Config) -> Defaults:
+    """``links.unreachable`` is the default severity: a scheduled audit can make outages
+    errors while pull requests keep them warnings (``rules.link-unreachable`` still wins)."""
+    return Defaults(config.links.unreachable, dict(OPTIONS))
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

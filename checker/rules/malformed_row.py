@@ -32,7 +32,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "malformed-row"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset({"row-defect"})
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset()
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

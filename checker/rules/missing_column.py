@@ -40,7 +40,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "missing-column"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"required_columns", "columns"})
 
 _EXAMPLES = {"name": "Name", "location": "Location", "description": "Description", "url": "URL"}
 

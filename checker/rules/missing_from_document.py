@@ -34,7 +34,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "missing-from-document"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = True
+TAGS: frozenset[str] = frozenset({"missing-row"})
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset()
 
 
 def _row(entry: RegistryEntry, columns: dict[str, int], width: int) -> str:

@@ -30,7 +30,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "not-in-registry"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = True
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset()
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

@@ -48,13 +48,16 @@ from typing import Any
 
 from checker.compare.baseline import Baseline
 from checker.compare.matching import as_shown, name_key
+from checker.load.config import Config
 from checker.model import RegistryEntry, Severity
-from checker.rules.base import Problem, RuleContext
+from checker.rules.base import Defaults, Problem, RuleContext
 
 ID = "notice-period"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = True
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {"days": None}
+SETTINGS: frozenset[str] = frozenset({"notice_period_days"})
 
 
 def _status(entry: RegistryEntry) -> str:
@@ -64,6 +67,11 @@ def _status(entry: RegistryEntry) -> str:
 def _added(entry: RegistryEntry) -> dt.date | None:
     value = entry.extra.get("added")
     return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def defaults(config: Config) -> Defaults:
+    """``days`` defaults to the top-level ``notice_period_days``, the key users set."""
+    return Defaults(SEVERITY, {**OPTIONS, "days": config.notice_period_days})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

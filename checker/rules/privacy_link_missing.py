@@ -33,7 +33,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "privacy-link-missing"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"privacy_policy"})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:

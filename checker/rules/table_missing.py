@@ -38,7 +38,9 @@ from checker.rules.base import Problem, RuleContext
 ID = "table-missing"
 SEVERITY = Severity.ERROR
 NEEDS_REGISTRY = False
+TAGS: frozenset[str] = frozenset()
 OPTIONS: dict[str, Any] = {}
+SETTINGS: frozenset[str] = frozenset({"columns", "table.index", "table.heading"})
 
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
