@@ -37,7 +37,7 @@ from checker.net.credentials import TokenPolicy
 from checker.page import markdown
 from checker.page.tables import SubprocessorTable, find_tables
 from checker.rules import RULES, defaults, description, summary
-from checker.rules.base import RuleContext
+from checker.rules.base import RegistryContext, RuleContext, with_registry
 
 
 @dataclass(slots=True)
@@ -211,11 +211,13 @@ def check_document(
     tables: list[SubprocessorTable] | None = None,
     links: dict[str, LinkResult] | None = None,
     changes: ListChanges | None = None,
+    today: dt.date | None = None,
 ) -> tuple[list[Finding], int]:
     """Run the rules on one parsed page; returns the findings and the vendor rows seen.
 
     With a ``base``, ``changes`` is how the list moved since it; computed here when the
-    caller has not already.
+    caller has not already. ``today`` is the day the rules take as today (default: the
+    clock's), so a test can fix it.
     """
     if tables is None:
         tables = find_tables(doc, settings.table)
@@ -227,18 +229,18 @@ def check_document(
         document=doc,
         settings=settings,
         tables=tables,
-        registry=registry,
-        matching=match(tables, registry) if registry is not None else None,
+        today=today or dt.date.today(),
         privacy_policy=settings.privacy_policy or (registry.privacy_policy if registry else None),
         base=base,
-        count_description_changes=count_description_changes,
         changes=changes,
         links=links or {},
     )
+    if registry is not None:
+        context = with_registry(context, registry, match(tables, registry))
     findings: list[Finding] = []
     for rule in rules:
-        if rule.module.NEEDS_REGISTRY and registry is None:
-            continue
+        if rule.module.NEEDS_REGISTRY and not isinstance(context, RegistryContext):
+            continue  # skipped, and the run's notices say so
         if doc.too_large is not None and "unread-page" not in rule.module.TAGS:
             continue  # the page was not read: nothing else can be said about it
         for problem in rule.module.check(context, rule.options):

@@ -7,6 +7,7 @@ line with ``--format json``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -34,13 +35,15 @@ def check(
     *,
     path: str = PAGE_PATH,
     base_dir: Path | None = None,
+    today: dt.date | None = None,
 ) -> list[Finding]:
-    """Findings for one page, as ``check`` on the command line would report them."""
+    """Findings for one page, as ``check`` on the command line would report them (on
+    ``today``, by default the clock's)."""
     cfg = parse_config(config, ".subprocessor-check.yml", base_dir=base_dir) if config else Config()
     settings = cfg.document(path)
     reg = parse_registry(registry, "registry.yml") if registry is not None else None
     doc = parse_document(text, path, date_labels=settings.date.labels)
-    findings, _ = check_document(doc, settings, reg, active_rules(cfg))
+    findings, _ = check_document(doc, settings, reg, active_rules(cfg), today=today)
     return sorted(findings, key=Finding.sort_key)
 
 

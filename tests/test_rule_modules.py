@@ -8,6 +8,8 @@ from. Nothing outside ``checker/rules/`` writes a rule id.
 from __future__ import annotations
 
 import ast
+import datetime as dt
+import typing
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ from checker.engine import ActiveRule, active_rules
 from checker.load.config import parse_config
 from checker.model import Severity
 from checker.rules import RULES, TAGS, tagged
+from checker.rules.base import RegistryContext, RuleContext
+from tests.support import check, one, only
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKER = ROOT / "checker"
@@ -79,6 +83,9 @@ def test_every_rule_module_says_what_others_ask(rule_id: str) -> None:
     assert isinstance(module.TAGS, frozenset) and module.TAGS <= TAGS, module.TAGS - TAGS
     assert isinstance(module.OPTIONS, dict)
     assert isinstance(module.SETTINGS, frozenset)
+    # A rule that needs the registry is given one, typed: its body has nothing to guard.
+    context = typing.get_type_hints(module.check)["ctx"]
+    assert context is (RegistryContext if module.NEEDS_REGISTRY else RuleContext)
 
 
 def test_every_tag_is_carried_by_a_rule() -> None:
@@ -113,3 +120,21 @@ def test_notice_period_takes_its_days_from_notice_period_days() -> None:
     config = "notice_period_days: 30\nrules:\n  notice-period: {days: null}\n"
     assert _active(config)["notice-period"].options == {"days": 30}
     assert _active("{}\n")["notice-period"].options == {"days": None}
+
+
+DAY = dt.date(2031, 5, 6)
+NO_DATE = "| Name | Location | Description |\n|---|---|---|\n| [A](https://a.example/) | EU | B |\n"
+
+
+def test_rules_take_today_from_the_context_not_the_clock() -> None:
+    found = one(check(NO_DATE, today=DAY), "date-missing")
+    assert found.suggestion == "Add 'Effective date: 2031-05-06' near the top (line 1)."
+    registry = (
+        "subprocessors:\n  - name: A\n    url: https://a.example/\n    location: EU\n"
+        "    description: B\n    added: 2031-05-07\n"
+    )
+    config = "notice_period_days: 30\n"
+    notice = one(check(NO_DATE, registry, config, today=DAY), "notice-period")
+    assert notice.message == "'A' starts on 2031-05-07 but is already active (on the list)."
+    # On its start day it may be active.
+    assert only(check(NO_DATE, registry, config, today=DAY.replace(day=7)), "notice-period") == []

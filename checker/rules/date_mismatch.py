@@ -27,7 +27,7 @@ from typing import Any
 
 from checker.model import Severity
 from checker.page.dates import parse_date
-from checker.rules.base import Problem, RuleContext
+from checker.rules.base import Problem, RegistryContext
 
 ID = "date-mismatch"
 SEVERITY = Severity.ERROR
@@ -37,8 +37,7 @@ OPTIONS: dict[str, Any] = {}
 SETTINGS: frozenset[str] = frozenset({"date.formats"})
 
 
-def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
-    assert ctx.registry is not None
+def check(ctx: RegistryContext, options: dict[str, Any]) -> Iterator[Problem]:
     expected = ctx.registry.effective_date
     stated = ctx.document.date
     if expected is None or stated is None:

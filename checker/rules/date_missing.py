@@ -31,7 +31,6 @@ Passes::
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,7 +51,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
     suggested = (
         ctx.registry.effective_date
         if ctx.registry and ctx.registry.effective_date
-        else dt.date.today().isoformat()
+        else ctx.today.isoformat()
     )
     after = ctx.document.front_matter_lines[1] + 1 if ctx.document.front_matter_lines else 1
     yield Problem(

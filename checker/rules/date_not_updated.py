@@ -33,11 +33,9 @@ Passes::
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from checker.compare.baseline import Baseline
 from checker.model import Severity
 from checker.page.dates import parse_date
 from checker.rules.base import Problem, RuleContext
@@ -63,7 +61,7 @@ def _describe(added: list[str], removed: list[str], changed: list[tuple[str, lis
 
 def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
     baseline = ctx.base
-    if not isinstance(baseline, Baseline) or baseline.document is None:
+    if baseline is None or baseline.document is None:
         return
     head_date = ctx.document.date
     base_date = baseline.document.date
@@ -78,7 +76,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
             head_date.column,
             f"The effective date went backwards: {head_day.isoformat()} is before "
             f"{base_day.isoformat()} at {baseline.ref}.",
-            suggestion=max(base_day, dt.date.today()).isoformat(),
+            suggestion=max(base_day, ctx.today).isoformat(),
             end_column=head_date.column + len(head_date.value),
         )
         return
@@ -91,7 +89,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
         f"The subprocessor list changed since {baseline.ref} "
         f"({_describe(changes.added, changes.removed, changes.changed)}) but the effective "
         f"date is still {head_date.value}.",
-        suggestion=dt.date.today().isoformat(),
+        suggestion=ctx.today.isoformat(),
         end_column=head_date.column + len(head_date.value),
         context={
             "added": changes.added,

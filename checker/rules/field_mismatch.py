@@ -34,7 +34,7 @@ from typing import Any
 from checker.compare.matching import normalize_url, same_text
 from checker.model import RegistryEntry, Severity
 from checker.page.tables import VendorRow
-from checker.rules.base import Problem, RuleContext
+from checker.rules.base import Problem, RegistryContext
 
 ID = "field-mismatch"
 SEVERITY = Severity.ERROR
@@ -44,14 +44,13 @@ OPTIONS: dict[str, Any] = {}
 SETTINGS: frozenset[str] = frozenset({"compare"})
 
 
-def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
-    assert ctx.matching is not None
+def check(ctx: RegistryContext, options: dict[str, Any]) -> Iterator[Problem]:
     compare = ctx.settings.compare
     for row, entry in ctx.matching.pairs:
         for name in compare:
             expected = entry.field_value(name)
             if expected is None:
-                yield from _unrecorded(row, entry, name, ctx.registry.path if ctx.registry else "")
+                yield from _unrecorded(row, entry, name, ctx.registry.path)
                 continue
             if name == "url":
                 link = row.link

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.model import RegistryEntry, Severity
-from checker.rules.base import Problem, RuleContext
+from checker.rules.base import Problem, RegistryContext
 
 ID = "missing-from-document"
 SEVERITY = Severity.ERROR
@@ -49,8 +49,7 @@ def _row(entry: RegistryEntry, columns: dict[str, int], width: int) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
-    assert ctx.matching is not None and ctx.registry is not None
+def check(ctx: RegistryContext, options: dict[str, Any]) -> Iterator[Problem]:
     if not ctx.tables:
         return  # table-missing already says so
     first = ctx.tables[0]

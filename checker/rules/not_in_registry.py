@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.model import Severity
-from checker.rules.base import Problem, RuleContext
+from checker.rules.base import Problem, RegistryContext
 
 ID = "not-in-registry"
 SEVERITY = Severity.ERROR
@@ -35,8 +35,7 @@ OPTIONS: dict[str, Any] = {}
 SETTINGS: frozenset[str] = frozenset()
 
 
-def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
-    assert ctx.matching is not None and ctx.registry is not None
+def check(ctx: RegistryContext, options: dict[str, Any]) -> Iterator[Problem]:
     names = [e.name for e in ctx.registry.entries]
     for row in ctx.matching.unknown_rows:
         cell = row.cells.get("name")

@@ -46,11 +46,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from checker.compare.baseline import Baseline
 from checker.compare.matching import as_shown, name_key
 from checker.load.config import Config
 from checker.model import RegistryEntry, Severity
-from checker.rules.base import Defaults, Problem, RuleContext
+from checker.rules.base import Defaults, Problem, RegistryContext
 
 ID = "notice-period"
 SEVERITY = Severity.ERROR
@@ -74,12 +73,12 @@ def defaults(config: Config) -> Defaults:
     return Defaults(SEVERITY, {**OPTIONS, "days": config.notice_period_days})
 
 
-def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
+def check(ctx: RegistryContext, options: dict[str, Any]) -> Iterator[Problem]:
     days = options.get("days")
-    if days is None or ctx.registry is None:
-        return
+    if days is None:
+        return  # no notice period is promised: nothing to enforce
     registry = ctx.registry
-    today = dt.date.today()
+    today = ctx.today
     earliest = today + dt.timedelta(days=int(days))
 
     def problem(entry: RegistryEntry, message: str, suggestion: str) -> Problem:
@@ -108,7 +107,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
                 f"Add 'added: {earliest}' (at least {days} days from today).",
             )
     baseline = ctx.base
-    if not isinstance(baseline, Baseline) or baseline.registry is None:
+    if baseline is None or baseline.registry is None:
         return
     before = {name_key(as_shown(e.name)): _status(e) for e in baseline.registry.entries}
     for entry in registry.entries:
