@@ -17,6 +17,10 @@ A rule docstring is written like this (reStructuredText-flavoured, readable as p
 
     - ``compare`` (default ``[name, url, location, description]``): what it changes.
 
+    Given the registry::
+
+        subprocessors: …
+
     Fails (optional remark)::
 
         | an example that fails |
@@ -26,8 +30,17 @@ A rule docstring is written like this (reStructuredText-flavoured, readable as p
         | an example that passes |
 
 ``Options:`` lists the configuration keys that change what the rule reports, each with its
-default; the rule's severity (``rules.<id>``) is added to every rule's options table. A
-paragraph ending in ``::`` introduces an indented example block. Double back-quotes mark code.
+default: exactly the rule's ``SETTINGS`` and its own ``OPTIONS`` (``rules.<id>.<option>``);
+the rule's severity (``rules.<id>``) is added to every rule's options table. A paragraph
+ending in ``::`` introduces an indented block. Double back-quotes mark code.
+
+The examples are checked, as pycodestyle checks its ``Okay:`` lines: each is run through
+the engine with what the ``Given`` blocks before it say (the latest block of each kind
+holds until another replaces it), and a failing example must get the rule's finding, a
+passing one none (``tests/test_rule_examples.py``). An example is the page (Markdown), or
+the registry when it is YAML; table rows alone are read under the header ``| Name |
+Location | Description |``, and ``\\xNN`` stands for the character with that code, so a
+control character can be shown. The kinds of ``Given`` block are in :data:`GIVEN`.
 """
 
 from __future__ import annotations
@@ -48,6 +61,20 @@ OPTIONS = "Options:"
 
 _OPTION = re.compile(r"-\s+``(?P<key>[^`]+)``\s+\(default\s+(?P<default>.+?)\):\s+(?P<text>.*)")
 _EXAMPLE = re.compile(r"(?P<kind>Fails|Passes)\b(?P<rest>.*)::$", re.DOTALL)
+_ESCAPE = re.compile(r"\\x([0-9A-Fa-f]{2})")
+
+GIVEN = {
+    "Given the registry": "registry",
+    "Given the config": "config",
+    "Given the page": "page",
+    "Given the page at the base revision": "base page",
+    "Given the registry at the base revision": "base registry",
+    "Given the link check found": "links",
+}
+"""What a ``Given …::`` block says an example is checked with, by its words: a registry
+and a config (YAML), the page (for an example that is a registry), the page and registry at
+the base revision (``--base``), and the live link results (YAML: URL → ``verdict`` and the
+fields of ``LinkResult``)."""
 
 
 @dataclass(slots=True)
@@ -62,6 +89,21 @@ class Option:
     """What it does."""
 
 
+@dataclass(slots=True, frozen=True)
+class Given:
+    """Something an example is checked with besides itself (``Given the registry::``)."""
+
+    words: str
+    """How the docstring says it, e.g. ``Given the registry``: a key of :data:`GIVEN`."""
+    code: str
+    """The block, dedented."""
+
+    @property
+    def kind(self) -> str:
+        """What it gives: ``registry``, ``config``, ``page``, ``base page`` …"""
+        return GIVEN[self.words]
+
+
 @dataclass(slots=True)
 class Example:
     """A failing or passing example."""
@@ -70,7 +112,23 @@ class Example:
     remark: str
     """Text after Fails/Passes, e.g. ``(registry location "USA, Germany")``; may be empty."""
     code: str
-    """The example, dedented; empty when the example is told in words."""
+    """The example, dedented, as the reference shows it."""
+    given: tuple[Given, ...] = ()
+    """The ``Given`` blocks in force for it: the latest of each kind, in docstring order."""
+
+    @property
+    def is_registry(self) -> bool:
+        """Whether the example is a registry (YAML) rather than a page."""
+        return _is_yaml(self.code)
+
+    @property
+    def text(self) -> str:
+        """The example as checked (:func:`unescape`)."""
+        return unescape(self.code)
+
+    def context(self) -> dict[str, str]:
+        """The ``Given`` blocks by kind (``registry`` → its YAML)."""
+        return {given.kind: given.code for given in self.given}
 
 
 @dataclass(slots=True)
@@ -145,17 +203,19 @@ def parse(module: ModuleType) -> RuleDoc:
         module=Path(module.__file__ or "").name,
     )
     section = "checks"
+    given: dict[str, Given] = {}
     blocks = _blocks(description(module))
     for index, (paragraph, literal) in enumerate(blocks):
         example = _EXAMPLE.fullmatch(paragraph) if literal is not None else None
         if example is not None:
             remark = example["rest"].strip()
-            doc.examples.append(Example(example["kind"] == "Passes", remark, literal or ""))
+            passes = example["kind"] == "Passes"
+            doc.examples.append(Example(passes, remark, literal or "", tuple(given.values())))
             section = "examples"
-        elif re.fullmatch(r"(Fails|Passes)\b.*", paragraph) and literal is None:
-            passes = paragraph.startswith("Passes")
-            text = paragraph.split(None, 1)[1] if " " in paragraph else ""
-            doc.examples.append(Example(passes, text.lstrip(": "), ""))
+        elif literal is not None and paragraph[:-2] in GIVEN:
+            block = Given(paragraph[:-2], literal)
+            given.pop(block.kind, None)  # a new block of a kind replaces, and comes last
+            given[block.kind] = block
             section = "examples"
         elif paragraph.startswith(WHY):
             doc.why.append(paragraph[len(WHY) :].strip())
@@ -171,7 +231,8 @@ def parse(module: ModuleType) -> RuleDoc:
         else:
             raise ValueError(
                 f"{doc.id}: paragraph {index + 1} ({paragraph[:40]!r}…) is out of place: "
-                "what it checks, then 'Why it matters:', 'Options:', then Fails/Passes examples"
+                "what it checks, then 'Why it matters:', 'Options:', then the examples (Given, "
+                "Fails and Passes blocks)"
             )
     return doc
 
@@ -194,13 +255,33 @@ def _cell(text: str) -> str:
     return _inline_md(text).replace("|", "\\|")
 
 
+def unescape(code: str) -> str:
+    """A block as checked: each ``\\xNN`` turned into the character it stands for."""
+    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), code)
+
+
+def _is_yaml(code: str) -> bool:
+    """Whether a block is YAML (a registry, a config) rather than page text."""
+    return bool(re.match(r"\s*(- )?[a-z_]+:", code)) and "|" not in code
+
+
 def _fence(code: str) -> str:
     fence = "```"
     while fence in code:
         fence += "`"
-    # Examples are page text, or registry/config YAML.
-    language = "yaml" if re.match(r"\s*(- )?[a-z_]+:", code) and "|" not in code else "markdown"
+    language = "yaml" if _is_yaml(code) else "markdown"
     return f"{fence}{language}\n{code}\n{fence}"
+
+
+def _new_givens(examples: list[Example]) -> list[list[Given]]:
+    """For each example, the ``Given`` blocks not in force for the one before: shown just
+    before it, so the reference reads as the docstring does."""
+    out = []
+    previous: tuple[Given, ...] = ()
+    for example in examples:
+        out.append([g for g in example.given if g not in previous])
+        previous = example.given
+    return out
 
 
 def _example_label(example: Example) -> str:
@@ -234,13 +315,11 @@ def markdown_section(doc: RuleDoc) -> str:
         meaning = _cell(_sentence(option.text))
         parts.append(f"| `{option.key}` | {_cell(option.default)} | {meaning} |")
     parts.append("")
-    for example in doc.examples:
+    for example, givens in zip(doc.examples, _new_givens(doc.examples), strict=True):
+        for given in givens:
+            parts += [f"**{given.words}:**", "", _fence(given.code), ""]
         label = _inline_md(_example_label(example))
-        if example.code:
-            parts += [f"**{label}:**", "", _fence(example.code), ""]
-        else:
-            word = "Passes" if example.passes else "Fails"
-            parts += [f"**{word}:** {_inline_md(example.remark)}", ""]
+        parts += [f"**{label}:**", "", _fence(example.code), ""]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -289,6 +368,10 @@ def _wrap(text: str, indent: str = "", hanging: str | None = None, width: int = 
     ) or [indent.rstrip()]
 
 
+def _indented(code: str) -> list[str]:
+    return ["    " + c if c else "" for c in code.splitlines()]
+
+
 def explain(doc: RuleDoc, doc_url: str | None = None) -> str:
     """A rule's documentation for the terminal (``subprocessor-check explain RULE``)."""
     registry = "; needs a registry" if doc.needs_registry else ""
@@ -305,15 +388,11 @@ def explain(doc: RuleDoc, doc_url: str | None = None) -> str:
         default = option.default.replace("`", "")
         text = option.text.replace("`", "")
         lines += _wrap(f"{option.key} (default {default}): {text}", "  ", hanging="      ")
-    for example in doc.examples:
+    for example, givens in zip(doc.examples, _new_givens(doc.examples), strict=True):
+        for given in givens:
+            lines += ["", f"{given.words}:", "", *_indented(given.code)]
         label = _inline_text(_example_label(example))
-        if not example.code:
-            word = "Passes" if example.passes else "Fails"
-            lines += ["", *_wrap(f"{word}: {_inline_text(example.remark)}")]
-            continue
-        lines += ["", f"{label}:"]
-        if example.code:
-            lines += ["", *("    " + c if c else "" for c in example.code.splitlines())]
+        lines += ["", f"{label}:", "", *_indented(example.code)]
     if doc_url:
         lines += ["", f"Reference: {doc_url}#{doc.id}"]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""control-character: the page holds a control character, such as NUL or ESC, or a lone CR.
+r"""control-character: the page holds a control character, such as NUL or ESC, or a lone CR.
 
 A text page has no characters below U+0020 but tab and its line endings, and none of DEL
 (U+007F) or the C1 controls (U+0080 to U+009F). One that slipped in (pasted from a terminal,
@@ -16,10 +16,17 @@ review cannot see them at all.
 
 Options: none.
 
-Fails: a row ``| Stripe | USA | Payments |`` with a NUL byte after ``Stripe``, or a page
-saved with CR line endings.
+Fails (``\x00`` is a NUL byte)::
 
-Passes: the same row without the NUL byte; a page with LF or CR LF line endings.
+    | [Stripe](https://stripe.com/) | US\x00A | Payments |
+
+Fails (``\x0d`` is a carriage return with no line feed after it)::
+
+    Effective date: 2025-02-05\x0dLast reviewed: 2025-03-01
+
+Passes::
+
+    | [Stripe](https://stripe.com/) | USA | Payments |
 """
 
 from __future__ import annotations

@@ -11,7 +11,16 @@ Options:
 
 - ``date.formats`` (default ``[iso]``): the formats the page's date may be written in.
 
-Fails (the registry says ``effective_date: 2025-02-05``)::
+Given the registry::
+
+    effective_date: 2025-02-05
+    subprocessors:
+      - name: AWS
+        url: https://aws.amazon.com/
+        location: USA
+        description: Hosting
+
+Fails::
 
     Effective date: 2024-11-20
 

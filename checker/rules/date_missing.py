@@ -19,6 +19,8 @@ Fails::
     # Subprocessors
 
     | Name | Location | Description |
+    | ---- | -------- | ----------- |
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
 
 Passes::
 
@@ -27,6 +29,8 @@ Passes::
     Effective date: 2025-02-05
 
     | Name | Location | Description |
+    | ---- | -------- | ----------- |
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
 """
 
 from __future__ import annotations

@@ -16,10 +16,20 @@ Options:
   description alone counts as a change of the list.
 - ``date.formats`` (default ``[iso]``): the formats both dates may be written in.
 
-Fails (at the base the page said ``Effective date: 2025-02-05`` and listed only AWS)::
+Given the page at the base revision::
 
     Effective date: 2025-02-05
 
+    | Name | Location | Description |
+    | ---- | -------- | ----------- |
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
+
+Fails (Stripe was added under the old date)::
+
+    Effective date: 2025-02-05
+
+    | Name | Location | Description |
+    | ---- | -------- | ----------- |
     | [AWS](https://aws.amazon.com/) | USA | Hosting |
     | [Stripe](https://stripe.com/) | USA | Payments |
 
@@ -27,6 +37,8 @@ Passes::
 
     Effective date: 2025-03-01
 
+    | Name | Location | Description |
+    | ---- | -------- | ----------- |
     | [AWS](https://aws.amazon.com/) | USA | Hosting |
     | [Stripe](https://stripe.com/) | USA | Payments |
 """

@@ -12,9 +12,19 @@ Options:
 
 - ``max_document_bytes`` (default ``10485760``, 10 MiB): the largest page that is checked.
 
-Fails: a 12 MiB page with the default limit.
+Given the config::
 
-Passes: the same page with ``max_document_bytes: 20000000``, or any page of normal size.
+    max_document_bytes: 100
+
+Fails (the page is 119 bytes)::
+
+    | Name | Location | Description |
+    | ---- | -------- | ----------- |
+    | [AWS](https://aws.amazon.com/) | USA | Hosting |
+
+Passes (27 bytes)::
+
+    Effective date: 2025-02-05
 """
 
 from __future__ import annotations

@@ -17,6 +17,14 @@ Options:
 - ``compare`` (default ``[name, url, location, description]``): the fields compared; set it
   per document, e.g. a translated page compares ``[name, url, location]``.
 
+Given the registry::
+
+    subprocessors:
+      - name: Hetzner
+        url: https://hetzner.com/
+        location: USA, Germany
+        description: Hosting
+
 Fails (the registry says location "USA, Germany")::
 
     | [Hetzner](https://hetzner.com/) | Germany | Hosting |

@@ -13,6 +13,11 @@ Options:
 - ``links.allow_private`` (default ``false``): lift the guard for intranet docs (also
   ``--allow-private``).
 
+Given the link check found::
+
+    http://169.254.169.254/latest/: {verdict: blocked, error: a link-local address}
+    https://aws.amazon.com/: {verdict: ok, status: 200}
+
 Fails::
 
     | [Metadata](http://169.254.169.254/latest/) | USA | Hosting |

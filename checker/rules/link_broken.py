@@ -15,6 +15,11 @@ Options:
   expression, for sites that answer robots with 403 or 999.
 - ``links.exclude`` (default ``[]``): regular expressions of URLs not to request.
 
+Given the link check found::
+
+    https://acme.example/old-page: {verdict: broken, status: 404}
+    https://acme.example/: {verdict: ok, status: 200}
+
 Fails (the server answers 404)::
 
     | [Acme](https://acme.example/old-page) | USA | Analytics |

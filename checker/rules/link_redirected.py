@@ -11,6 +11,11 @@ Options:
 
 - ``links.mode`` (default ``none``): which links are checked (``changed`` or ``all``).
 
+Given the link check found::
+
+    http://stripe.com/: {verdict: redirected, status: 301, final_url: "https://stripe.com/"}
+    https://stripe.com/: {verdict: ok, status: 200}
+
 Fails (http://stripe.com/ answers 301 to https://stripe.com/)::
 
     | [Stripe](http://stripe.com/) | USA | Payments |

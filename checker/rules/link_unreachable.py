@@ -16,6 +16,11 @@ Options:
 - ``links.retries`` (default ``3``): retries after a timeout, reset, 429 or 5xx.
 - ``links.budget`` (default ``120``): seconds for the whole link audit.
 
+Given the link check found::
+
+    https://acme.invalid/: {verdict: unreachable, error: name does not resolve, attempts: 4}
+    https://acme.example/: {verdict: ok, status: 200}
+
 Fails (the host does not resolve)::
 
     | [Acme](https://acme.invalid/) | USA | Analytics |

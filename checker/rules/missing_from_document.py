@@ -9,7 +9,19 @@ Why it matters: a subprocessor that handles personal data but is missing from th
 list breaks the promise GDPR Art. 28 asks the list to keep; customers cannot object to a
 vendor they are not told about.
 
-Fails (the registry also lists pgMustard)::
+Given the registry::
+
+    subprocessors:
+      - name: AWS
+        url: https://aws.amazon.com/
+        location: USA
+        description: Hosting
+      - name: pgMustard
+        url: https://www.pgmustard.com/
+        location: UK, Finland
+        description: SQL plan analysis
+
+Fails (pgMustard is not on the page)::
 
     | Name | Location | Description |
     | ---- | -------- | ----------- |

@@ -9,7 +9,15 @@ Why it matters: the registry is the list the contracts say. A row that is not in
 either a vendor engaged without going through the register, or a name spelled differently on
 the page; both need a person to look.
 
-Fails (the registry has "SendGrid")::
+Given the registry::
+
+    subprocessors:
+      - name: SendGrid
+        url: https://sendgrid.com/
+        location: USA
+        description: Email
+
+Fails::
 
     | [Sendgrid Inc.](https://sendgrid.com/) | USA | Email |
 

@@ -21,23 +21,42 @@ Options:
   subprocessor needs.
 - ``rules.notice-period.days`` (default ``notice_period_days``): the same, set on the rule.
 
-Fails (``notice_period_days: 30``, the vendor absent at the base)::
+Given the config::
 
-    - name: Acme AI
-      url: https://acme.example/
-      location: EU
-      description: Speech to text
-      status: active
+    notice_period_days: 30
 
-Passes (at the base it was ``status: planned`` with ``added: 2025-07-01``, announced 30 or
-more days before; that day has come)::
+Given the registry at the base revision::
 
-    - name: Acme AI
-      url: https://acme.example/
-      location: EU
-      description: Speech to text
-      status: active
-      added: 2025-07-01
+    subprocessors: []
+
+Fails (Acme AI is new, and active at once)::
+
+    subprocessors:
+      - name: Acme AI
+        url: https://acme.example/
+        location: EU
+        description: Speech to text
+        status: active
+
+Given the registry at the base revision::
+
+    subprocessors:
+      - name: Acme AI
+        url: https://acme.example/
+        location: EU
+        description: Speech to text
+        status: planned
+        added: 2025-07-01
+
+Passes (announced at the base; its day has come)::
+
+    subprocessors:
+      - name: Acme AI
+        url: https://acme.example/
+        location: EU
+        description: Speech to text
+        status: active
+        added: 2025-07-01
 """
 
 from __future__ import annotations

@@ -12,7 +12,11 @@ Options:
 - ``privacy_policy`` (default the registry's ``privacy_policy``): the URL the page must
   link, globally or per document.
 
-Fails (the policy is https://example.com/privacy)::
+Given the config::
+
+    privacy_policy: https://example.com/privacy
+
+Fails::
 
     Questions? Write to privacy@example.com.
 
