@@ -110,15 +110,39 @@ def findings(example: docs.Example, folder: Path) -> list[Finding]:
     return found
 
 
-def disagreements(module: ModuleType, folder: Path) -> Iterator[str]:
-    """Each example of the rule that does not do what it says, in words."""
-    for number, example in enumerate(docs.parse(module).examples, 1):
-        own = [f for f in findings(example, folder) if f.rule == module.ID]
-        label = f"{module.ID} example {number} ({'passes' if example.passes else 'fails'})"
-        if example.passes and own:
-            yield f"{label} gets {[f.message for f in own]}:\n{example.code}"
-        elif not example.passes and not own:
-            yield f"{label} gets no {module.ID} finding:\n{example.code}"
+@dataclasses.dataclass(slots=True)
+class Outcome:
+    """What one example got."""
+
+    rule: str
+    number: int
+    """The example's place among the rule's examples, from 1."""
+    example: docs.Example
+    own: list[Finding]
+    """The rule's findings on it (other rules' are not the example's business)."""
+
+    @property
+    def agrees(self) -> bool:
+        """Whether it did what it says: a failing example got the finding, a passing none."""
+        return bool(self.own) != self.example.passes
+
+    def __str__(self) -> str:
+        kind = "passes" if self.example.passes else "fails"
+        got = [f.message for f in self.own] or f"no {self.rule} finding"
+        return f"{self.rule} example {self.number} ({kind}) gets {got}:\n{self.example.code}"
+
+
+def outcomes(module: ModuleType, folder: Path) -> list[Outcome]:
+    """What each of the rule's examples gets."""
+    return [
+        Outcome(
+            module.ID,
+            number,
+            example,
+            [f for f in findings(example, folder) if f.rule == module.ID],
+        )
+        for number, example in enumerate(docs.parse(module).examples, 1)
+    ]
 
 
 class SettingsReads:
