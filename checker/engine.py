@@ -14,8 +14,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from checker.compare.baseline import Baseline, list_changes, page_vendors
-from checker.compare.matching import match, name_key, privacy_link
+from checker.compare.baseline import Baseline, PageChange, measure
+from checker.compare.matching import match, privacy_link, vendor_key
 from checker.errors import InputError
 from checker.load import gitbase
 from checker.load.config import Config, DocumentSettings
@@ -222,9 +222,9 @@ def check_document(
     if tables is None:
         tables = find_tables(doc, settings.table)
     if base is not None and changes is None:
-        changes = list_changes(
+        changes = measure(
             base, doc, registry, settings, count_descriptions=count_description_changes
-        )
+        ).list_changes
     context = RuleContext(
         document=doc,
         settings=settings,
@@ -263,10 +263,18 @@ def check_document(
 
 @dataclass(slots=True)
 class _Page:
+    """One page as the run holds it between loading and the rules."""
+
     document: Document
+    """The page at the head."""
     settings: DocumentSettings
+    """Its settings from the config."""
     baseline: Baseline | None
+    """The page and registry at ``--base``; ``None`` for a plain check."""
     tables: list[SubprocessorTable]
+    """Its subprocessor tables."""
+    change: PageChange | None = None
+    """How its list moved since the base, computed once for every reader."""
 
 
 def _urls_to_check(
@@ -275,20 +283,13 @@ def _urls_to_check(
     """URL → places, for the vendor links (all, or on rows that differ from the base)."""
     urls: dict[str, list[tuple[str, int]]] = {}
     for page in pages:
-        base_vendors = (
-            page_vendors(find_tables(page.baseline.document, page.settings.table))
-            if mode == "changed" and page.baseline and page.baseline.document
-            else {}
-        )
-        head_vendors = page_vendors(page.tables) if mode == "changed" else {}
+        moved = page.change.moved_rows() if mode == "changed" and page.change else None
         for table in page.tables:
             for row in table.vendors:
                 if row.link is None or not row.link.url.startswith(("http://", "https://")):
                     continue
-                if mode == "changed":
-                    key = name_key(row.name)
-                    if key in base_vendors and base_vendors[key][1] == head_vendors[key][1]:
-                        continue
+                if moved is not None and vendor_key(row.name) not in moved:
+                    continue
                 urls.setdefault(row.link.url, []).append((page.document.path, row.link.line))
         wanted = page.settings.privacy_policy or privacy
         link = privacy_link(page.document, wanted) if wanted and mode == "all" else None
@@ -366,7 +367,16 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             if options.base
             else None
         )
-        pages.append(_Page(doc, settings, baseline, find_tables(doc, settings.table)))
+        page = _Page(doc, settings, baseline, find_tables(doc, settings.table))
+        if baseline is not None:
+            page.change = measure(
+                baseline,
+                doc,
+                registry,
+                settings,
+                count_descriptions=config.count_description_changes,
+            )
+        pages.append(page)
     mode = options.links or config.links.mode
     link_results: dict[str, LinkResult] = {}
     if mode != "none":
@@ -384,17 +394,7 @@ def run(config: Config, options: RunOptions) -> CheckResult:
         result.links = _check_links(urls, config, replace(options, link_cache=cache))
         link_results = {r.url: r for r in result.links}
     for page in pages:
-        changes = (
-            list_changes(
-                page.baseline,
-                page.document,
-                registry,
-                page.settings,
-                count_descriptions=config.count_description_changes,
-            )
-            if page.baseline is not None
-            else None
-        )
+        changes = page.change.list_changes if page.change is not None else None
         findings, vendors = check_document(
             page.document,
             page.settings,
@@ -435,9 +435,10 @@ def _page_report(page: _Page, changes: ListChanges | None) -> PageReport:
             for row in table.vendors
         ],
     )
-    if page.baseline is not None:
+    if page.baseline is not None and page.change is not None:
         report.base = page.baseline.ref
         report.changes = changes
+        report.touched = page.change.touched()
     return report
 
 

@@ -322,6 +322,9 @@ class PageReport:
     """The base revision the run compared with, as the user named it."""
     changes: ListChanges | None = None
     """How the list moved since ``base``; set when the run compared with one."""
+    touched: list[str] = field(default_factory=list)
+    """Vendors whose row or registry entry the change added, removed or edited (names as
+    written); findings about them are the change's own, wherever they sit."""
 
 
 @dataclass(slots=True)
@@ -354,7 +357,8 @@ class CheckResult:
 class ListChanges:
     """How the subprocessor list differs between two versions (a change's base and head).
 
-    Computed by ``baseline.list_changes`` (page rows, else registry entries); the job summary
+    Computed once per page by ``compare.baseline.measure`` (page rows, else registry
+    entries); the job summary
     shows it and ``date-not-updated`` quotes it.
     """
 

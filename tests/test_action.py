@@ -427,7 +427,7 @@ def test_sarif_and_report_are_written_only_where_asked(
         assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == PAGE
     report = json.loads((pr.repo.path / "out" / "report.json").read_text("utf-8"))
     assert report["summary"]["errors"] == 3
-    assert report["base"] == pr.base
+    assert report["base"] == pr.base  # as check --format json --base writes it
 
 
 def test_html_report_is_written_where_asked_and_findings_link_their_rule(
@@ -565,11 +565,11 @@ def test_an_unexpected_failure_is_a_failed_step_with_its_traceback(tmp_path: Pat
     # A bug in main (an unwritable GITHUB_OUTPUT used to be one; it is a warning now, see
     # tests/test_action_outputs.py): the entrypoint still ends the step cleanly.
     program = (
-        "import checker.action as action\n"
+        "import checker.action.step as step\n"
         "def broken():\n"
         "    raise RuntimeError('a bug')\n"
-        "action.main = broken\n"
-        "action.run()\n"
+        "step.main = broken\n"
+        "step.run()\n"
     )
     done = subprocess.run(
         [sys.executable, "-P", "-c", program],

@@ -216,11 +216,11 @@ def test_a_link_planted_after_the_check_is_still_not_followed(
     ws = tmp_path / "ws"
     (ws / "out").mkdir(parents=True)
     inputs = action.read_inputs({"INPUT_SARIF-FILE": "out/r.sarif", "INPUT_REPORT-FILE": "r.json"})
-    targets = action._targets(inputs, ws.resolve())
+    targets = action.output_targets(inputs, ws.resolve())
     (ws / "out").rmdir()
     (ws / "out").symlink_to(outside.folder)
     (ws / "r.json").symlink_to(outside.victim)
-    written, problems = action.write_reports(CheckResult(), action.Scope(), inputs, targets)
+    written, problems = action.write_reports(CheckResult(), inputs, targets)
     assert written == {"sarif": "", "report": "", "html-report": ""}
     assert problems == [
         f"could not write the sarif file out/r.sarif: {ws}/out is a symbolic link; {NOT_THROUGH}",
@@ -382,12 +382,12 @@ def test_write_reports_reports_refusals_as_input_errors(tmp_path: Path) -> None:
     # write_reports turns InputError from files.write_file into messages, nothing else.
     inputs = action.read_inputs({"INPUT_REPORT-FILE": "r.json"})
     ws = tmp_path.resolve()
-    targets = action._targets(inputs, ws)
+    targets = action.output_targets(inputs, ws)
     (ws / "r.json").mkdir()
-    written, problems = action.write_reports(CheckResult(), action.Scope(), inputs, targets)
+    written, problems = action.write_reports(CheckResult(), inputs, targets)
     assert written["report"] == "" and problems == [
         "could not write the report file r.json: is a directory, not a file"
     ]
     with pytest.raises(action.UsageError, match="names a directory"):
-        action._targets(inputs, ws)  # now that it is one, refused before the check
+        action.output_targets(inputs, ws)  # now that it is one, refused before the check
     assert stat.S_ISDIR((ws / "r.json").stat().st_mode)

@@ -32,11 +32,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from checker.adopt.dateformat import format_like
-from checker.compare.baseline import ListChanges, diff, page_vendors
+from checker.compare.diff import compare, from_page
 from checker.compare.matching import active_entries, match, normalize_url, same_text
 from checker.errors import InputError
 from checker.load.config import DocumentSettings
-from checker.model import DateLine, Document, Registry, RegistryEntry
+from checker.model import DateLine, Document, ListChanges, Registry, RegistryEntry
 from checker.page.dates import parse_date
 from checker.page.markdown import fold, parse_document
 from checker.page.tables import SubprocessorTable, VendorRow, find_tables
@@ -493,11 +493,11 @@ def render(
         if text != doc.text
         else doc
     )
-    changes = diff(
-        page_vendors(find_tables(doc, settings.table)),
-        page_vendors(find_tables(new_doc, settings.table)),
-        count_descriptions=count_descriptions,
-    )
+    changes = compare(
+        from_page(doc, settings, "before"),
+        from_page(new_doc, settings, "after"),
+        descriptions=count_descriptions,
+    ).summary()
     result = Rendered(text=text, changes=changes, notes=notes)
     wanted: dt.date | None = None
     if registry.effective_date:

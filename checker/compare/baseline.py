@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.compare.matching import active_entries, name_key, normalize_url
+from checker.compare.diff import Changes, Version, compare, from_page, from_registry
+from checker.compare.matching import vendor_key
 from checker.load.config import DocumentSettings
 from checker.model import Document, ListChanges, Registry
-from checker.page.markdown import fold
-from checker.page.tables import SubprocessorTable, find_tables
 
-__all__ = ["Baseline", "ListChanges", "diff", "list_changes", "page_vendors", "registry_vendors"]
-
-Vendor = tuple[str, str, str, str]
-"""(name key, url, location, description) of one listed vendor."""
+__all__ = ["Baseline", "PageChange", "measure"]
 
 
 @dataclass(slots=True)
@@ -33,95 +29,69 @@ class Baseline:
     """The registry at the base, when the registry is a file in the same repository."""
 
 
-def page_vendors(tables: list[SubprocessorTable]) -> dict[str, tuple[str, Vendor]]:
-    out: dict[str, tuple[str, Vendor]] = {}
-    for table in tables:
-        for row in table.vendors:
-            if not row.name:
-                continue
-            key = name_key(row.name)
-            url = normalize_url(row.link.url) if row.link else ""
-            vendor = (
-                key,
-                url,
-                fold(row.value("location") or ""),
-                fold(row.value("description") or ""),
-            )
-            # A vendor listed twice (two services) is one vendor with both rows' details.
-            if key in out:
-                first = out[key][1]
-                vendor = (
-                    key,
-                    first[1] + " " + url,
-                    first[2] + " " + vendor[2],
-                    first[3] + " " + vendor[3],
-                )
-            out[key] = (row.name, vendor)
-    return out
+@dataclass(slots=True)
+class PageChange:
+    """How one page's list moved since the base: its rows, and the registry's entries.
+
+    Computed once per page by the engine; the rules, the reports, the job summary and the
+    action's choice of what to annotate all read it.
+    """
+
+    rows: Changes
+    """The page's vendor rows, base against head."""
+    entries: Changes | None
+    """The registry's active entries, when both revisions have the registry as a file."""
+    base_date: str | None
+    """The date the base page states, as written."""
+    head_date: str | None
+    """The date the head page states, as written."""
+
+    @property
+    def list_changes(self) -> ListChanges:
+        """How the list moved: the page's rows, else (rows unchanged) the registry's entries."""
+        moved = self.rows if self.rows or self.entries is None else self.entries
+        summary = moved.summary()
+        summary.base_date, summary.head_date = self.base_date, self.head_date
+        return summary
+
+    def touched(self) -> list[str]:
+        """Every vendor whose row or registry entry the change added, removed or edited."""
+        names = self.rows.names() + (self.entries.names() if self.entries else [])
+        return list(dict.fromkeys(names))
+
+    def moved_rows(self) -> set[str]:
+        """Vendor keys of the rows the change added or edited (their links want checking)."""
+        return {vendor_key(e.name) for e in self.rows.added} | {
+            vendor_key(c.name) for c in self.rows.changed
+        }
 
 
-def registry_vendors(registry: Registry) -> dict[str, tuple[str, Vendor]]:
-    return {
-        name_key(e.name): (
-            e.name,
-            (
-                name_key(e.name),
-                normalize_url(e.url or ""),
-                fold(e.location or ""),
-                fold(e.description or ""),
-            ),
-        )
-        for e in active_entries(registry)
-    }
-
-
-def diff(
-    base: dict[str, tuple[str, Vendor]],
-    head: dict[str, tuple[str, Vendor]],
-    *,
-    count_descriptions: bool = True,
-) -> ListChanges:
-    changes = ListChanges()
-    changes.added = [head[k][0] for k in head if k not in base]
-    changes.removed = [base[k][0] for k in base if k not in head]
-    fields = ("url", "location", "description")
-    for key in head:
-        if key not in base:
-            continue
-        differing = [
-            fields[i]
-            for i in range(3)
-            if base[key][1][i + 1] != head[key][1][i + 1]
-            and (count_descriptions or fields[i] != "description")
-        ]
-        if differing or base[key][0] != head[key][0]:
-            changed = differing or ["name"]
-            changes.changed.append((head[key][0], changed))
-    return changes
-
-
-def list_changes(
+def measure(
     baseline: Baseline,
-    head_doc: Document,
+    head: Document,
     head_registry: Registry | None,
     settings: DocumentSettings,
     *,
     count_descriptions: bool = True,
-) -> ListChanges:
-    """How the list moved from the base to the head (page rows, else registry entries)."""
-    base_tables = find_tables(baseline.document, settings.table) if baseline.document else []
-    changes = diff(
-        page_vendors(base_tables),
-        page_vendors(find_tables(head_doc, settings.table)),
-        count_descriptions=count_descriptions,
+) -> PageChange:
+    """Diff the page's rows and the registry's entries between the base and the head."""
+    base_rows = (
+        from_page(baseline.document, settings, baseline.ref)
+        if baseline.document
+        else Version(baseline.ref, [])
     )
-    if not changes and baseline.registry is not None and head_registry is not None:
-        changes = diff(
-            registry_vendors(baseline.registry),
-            registry_vendors(head_registry),
-            count_descriptions=count_descriptions,
+    rows = compare(base_rows, from_page(head, settings, "head"), descriptions=count_descriptions)
+    entries = None
+    if baseline.registry is not None and head_registry is not None:
+        entries = compare(
+            from_registry(baseline.registry, baseline.ref),
+            from_registry(head_registry, "head"),
+            descriptions=count_descriptions,
         )
     base_date = baseline.document.date if baseline.document else None
-    changes.base_date = base_date.value if base_date else None
-    changes.head_date = head_doc.date.value if head_doc.date else None
-    return changes
+    return PageChange(
+        rows,
+        entries,
+        base_date.value if base_date else None,
+        head.date.value if head.date else None,
+    )

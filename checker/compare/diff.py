@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.compare.matching import as_shown, name_key, normalize_url
+from checker.compare.matching import as_shown, normalize_url, vendor_key
 from checker.load.config import DocumentSettings, TableSettings
-from checker.model import Document, Registry, RegistryEntry
+from checker.model import Document, ListChanges, Registry, RegistryEntry
 from checker.page.dates import parse_date
 from checker.page.markdown import fold
 from checker.page.tables import find_tables
@@ -49,15 +49,24 @@ class Version:
 
 @dataclass(slots=True)
 class FieldChange:
+    """One field of one vendor, before and after."""
+
     field: str
+    """``url``, ``location``, … or ``column:<header>``; ``name`` when only the spelling moved."""
     old: str | None
+    """The value at the base, as written."""
     new: str | None
+    """The value at the head, as written."""
 
 
 @dataclass(slots=True)
 class VendorChange:
+    """A vendor in both versions whose entry differs."""
+
     name: str
+    """The name as the head writes it."""
     fields: list[FieldChange]
+    """What differs, in the order of ``COMPARED``."""
 
 
 @dataclass(slots=True)
@@ -74,6 +83,26 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed or self.upcoming)
+
+    def summary(self) -> ListChanges:
+        """Names and changed field names, as the rules, the summary and reports show them."""
+        return ListChanges(
+            added=[e.name for e in self.added],
+            removed=[e.name for e in self.removed],
+            # A respelt name counts as a change of its own only when nothing else moved.
+            changed=[
+                (c.name, [f.field for f in c.fields if f.field != "name"] or ["name"])
+                for c in self.changed
+            ],
+        )
+
+    def names(self) -> list[str]:
+        """Every vendor the change added, removed or edited, as written."""
+        return [
+            *(e.name for e in self.added),
+            *(e.name for e in self.removed),
+            *(c.name for c in self.changed),
+        ]
 
     @property
     def planned(self) -> list[RegistryEntry]:
@@ -141,11 +170,11 @@ def _paired(
     """(pairs, only in base, only in head), pairing equal names in order."""
     pool: dict[str, list[RegistryEntry]] = {}
     for entry in base:
-        pool.setdefault(name_key(as_shown(entry.name)), []).append(entry)
+        pool.setdefault(vendor_key(entry.name), []).append(entry)
     pairs = []
     only_head = []
     for entry in head:
-        candidates = pool.get(name_key(as_shown(entry.name)))
+        candidates = pool.get(vendor_key(entry.name))
         if candidates:
             pairs.append((candidates.pop(0), entry))
         else:

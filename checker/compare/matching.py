@@ -23,6 +23,15 @@ def name_key(name: str) -> str:
     return fold(unicodedata.normalize("NFC", name)).casefold()
 
 
+def vendor_key(name: str) -> str:
+    """The one identity of a vendor, wherever it is written: as shown, then ``name_key``.
+
+    The page shows ``**Acme**`` as Acme and the registry may write either; every pairing
+    and every diff keys vendors by this.
+    """
+    return name_key(as_shown(name))
+
+
 @lru_cache(maxsize=4096)
 def as_shown(value: str) -> str:
     """A registry value as the page would show it (inline Markdown rendered to text)."""

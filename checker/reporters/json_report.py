@@ -56,6 +56,7 @@ def as_dict(result: CheckResult) -> dict[str, Any]:
             "links": len(result.links),
         },
         "documents": result.documents,
+        "base": next((page.base for page in result.pages if page.base), None),
         "notices": result.notices,
         "links": [link_dict(r) for r in result.links],
     }

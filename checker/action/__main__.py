@@ -1,0 +1,5 @@
+"""``python -m checker.action``: what the container runs."""
+
+from checker.action.step import run
+
+run()
