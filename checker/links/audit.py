@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import email.utils
-import random
 import http.client
+import random
 import socket
 import ssl
 import threading

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from checker.model import CheckResult, Finding, RuleInfo, Severity
+from checker.reporters.words import plural, visible
 
 ANNOTATIONS_PER_TYPE = 10
 """GitHub keeps this many annotations of each type (error, warning, notice) per step."""
@@ -77,16 +78,6 @@ def _is_hidden(char: str) -> bool:
         return True
     code = ord(char)
     return any(low <= code <= high for low, high in _IGNORABLE_RANGES)
-
-
-def _visible(char: str) -> str:
-    """A hidden character written out as a Python-style escape, e.g. ``\\x1b`` or ``\\u2028``."""
-    code = ord(char)
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    if code <= 0xFFFF:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
 
 
 def _is_mark(char: str) -> bool:
@@ -139,7 +130,7 @@ def neutralize(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not (text.isascii() and text.isprintable()):
-        text = "".join(_visible(c) if _is_hidden(c) else c for c in text)
+        text = "".join(visible(c) if _is_hidden(c) else c for c in text)
     text = _break_legacy_prefix(text)
     if "::" in text:
         text = "\n".join(_break_line_command(line) for line in text.split("\n"))
@@ -321,17 +312,13 @@ def select(
     return Selection(annotated=annotated, totals=totals, shown=shown)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def _totals_message(selection: Selection) -> str:
     totals = selection.totals
     counts = ", ".join(
-        _plural(totals[s], s.value) for s in (Severity.ERROR, Severity.WARNING, Severity.NOTICE)
+        plural(totals[s], s.value) for s in (Severity.ERROR, Severity.WARNING, Severity.NOTICE)
     )
     cut = [
-        f"the first {_plural(selection.shown[s], s.value)}"
+        f"the first {plural(selection.shown[s], s.value)}"
         for s in _SEVERITY_ORDER
         if selection.shown[s] < totals[s]
     ]

@@ -32,7 +32,8 @@ from checker.model import (
     VendorListing,
     Verdict,
 )
-from checker.reporters.text import totals, underline
+from checker.reporters.text import underline
+from checker.reporters.words import counts, plural, totals, visible
 from checker.rules import tagged
 
 CSP = (
@@ -140,11 +141,6 @@ footer { color: var(--muted); font-size: .85rem; border-top: 1px solid var(--lin
 """
 
 
-def _visible(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
 def clean(text: str) -> str:
     """Text with control, format and separator characters written as visible escapes
     (line feed and tab kept), so nothing hides or reorders what a reader sees."""
@@ -153,7 +149,7 @@ def clean(text: str) -> str:
     return "".join(
         ch
         if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
-        else _visible(ch)
+        else visible(ch)
         for ch in text
     )
 
@@ -184,10 +180,6 @@ def _link(url: str | None, text: str, cls: str = "") -> str:
     if target is None:
         return f"<span{klass}>{esc(text)}</span>"
     return f'<a{klass} href="{esc(target)}" rel="noopener noreferrer nofollow">{esc(text)}</a>'
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _badge(kind: str, label: str | None = None, title: str | None = None) -> str:
@@ -301,7 +293,7 @@ def _vendor_table(page: PageReport, result: CheckResult) -> list[str]:
         if finding.path == page.path and finding.line is not None:
             on_line.setdefault(finding.line, []).append(finding)
     lines = [
-        f'<h3>{esc(page.path)} <span class="muted">({_plural(len(page.vendors), "vendor")})'
+        f'<h3>{esc(page.path)} <span class="muted">({plural(len(page.vendors), "vendor")})'
         "</span></h3>"
     ]
     if not page.vendors:
@@ -424,7 +416,7 @@ def _changes(pages: list[PageReport]) -> list[str]:
 def render(result: CheckResult) -> str:
     """The whole report as one HTML document."""
     state = "failed" if result.count(Severity.ERROR) else "passed"
-    title = f"Subprocessor audit: {state} ({totals(result).split(' in ')[0]})"
+    title = f"Subprocessor audit: {state} ({counts(result)})"
     lines = [
         "<!DOCTYPE html>",
         '<html lang="en">',

@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from checker.model import CheckResult, Finding, LinkResult, Severity, Verdict
 from checker.model import ListChanges as ListChanges  # built by callers for render()
+from checker.reporters.words import plural, visible
 
 MAX_SUMMARY_BYTES = 1_000_000
 """A little under GitHub's 1 MiB limit for one step's summary."""
@@ -57,11 +58,6 @@ _VERDICT_LABEL: Mapping[Verdict, str] = {
 }
 
 
-def _visible(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
 def _shown(char: str) -> str:
     """One character as it should appear: line breaks as spaces, hidden ones escaped."""
     if char in _LINE_BREAKS:
@@ -69,7 +65,7 @@ def _shown(char: str) -> str:
     if char == "\t":
         return " "
     if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-        return _visible(char)
+        return visible(char)
     return char
 
 
@@ -155,20 +151,16 @@ def _place(path: str, line: int | None, base: str | None) -> str:
     return f"[{text}]({url})"
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def _verdict(result: CheckResult) -> str:
     errors = result.count(Severity.ERROR)
     counts = ", ".join(
         [
-            _plural(errors, "error"),
-            _plural(result.count(Severity.WARNING), "warning"),
-            _plural(result.count(Severity.NOTICE), "notice"),
+            plural(errors, "error"),
+            plural(result.count(Severity.WARNING), "warning"),
+            plural(result.count(Severity.NOTICE), "notice"),
         ]
     )
-    scope = f"{_plural(len(result.documents), 'document')}, {_plural(result.vendors, 'vendor')}"
+    scope = f"{plural(len(result.documents), 'document')}, {plural(result.vendors, 'vendor')}"
     if errors:
         return f"❌ **subprocessor-check failed**: {counts} ({scope} checked)."
     return f"✅ **subprocessor-check passed**: {counts} ({scope} checked)."
@@ -286,7 +278,7 @@ def _size(text: str) -> int:
 
 
 def _omitted_line(count: int, max_bytes: int) -> str:
-    what = f"{_plural(count, 'row')} left out" if count else "the rest left out"
+    what = f"{plural(count, 'row')} left out" if count else "the rest left out"
     return (
         f"**Summary shortened:** {what} to stay under {max_bytes:,} bytes. "
         "The annotations and the SARIF or JSON report list everything.\n"

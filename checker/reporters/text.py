@@ -26,7 +26,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TextIO
 
-from checker.model import CheckResult, Finding, RuleInfo, Severity, Verdict
+from checker.model import CheckResult, Finding, RuleInfo, Severity
+from checker.reporters.words import totals
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTICE: "\033[36m"}
 _BOLD = "\033[1m"
@@ -88,34 +89,6 @@ def _width(ch: str) -> int:
     if unicodedata.combining(ch):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def totals(result: CheckResult) -> str:
-    """The summary line: ``2 errors, 1 warning in 1 file; 13 vendors checked, 12 links ok``.
-
-    Errors and warnings are always counted, notices when there are any; link counts appear
-    when links were checked, each verdict other than ok by name.
-    """
-    counts = [
-        _plural(result.count(Severity.ERROR), "error"),
-        _plural(result.count(Severity.WARNING), "warning"),
-    ]
-    notices = result.count(Severity.NOTICE)
-    if notices:
-        counts.append(_plural(notices, "notice"))
-    line = (
-        f"{', '.join(counts)} in {_plural(len(result.documents), 'file')}; "
-        f"{_plural(result.vendors, 'vendor')} checked"
-    )
-    if result.links:
-        by_verdict = {v: sum(1 for r in result.links if r.verdict is v) for v in Verdict}
-        line += f", {_plural(by_verdict.pop(Verdict.OK), 'link')} ok"
-        line += "".join(f", {n} {v.value}" for v, n in by_verdict.items() if n)
-    return line
 
 
 def _cell_end(text: str, start: int) -> int:
