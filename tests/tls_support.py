@@ -71,7 +71,9 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         with self.server.seen.lock:
             self.server.seen.requests.append((parts.path, dict(self.headers.items())))
-        if parts.path == "/registry.yml":
+        if self.command == "HEAD" and "nohead" in parts.query:
+            self._reply(405)  # as many sites do, so that a link checker falls back to GET
+        elif parts.path == "/registry.yml":
             self._reply(200, REGISTRY.encode())
         elif parts.path == "/to":
             target = parse_qs(parts.query)["u"][0]
@@ -102,6 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Location", "/registry.yml")
         self.send_header("Content-Length", str(1 << 30))
         self.end_headers()
+        if self.command == "HEAD":
+            return
         chunk = b"x" * (1 << 20)
         try:
             for _ in range(1024):  # a GiB at most, then it stops by itself
