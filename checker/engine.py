@@ -153,22 +153,33 @@ def document_paths(config: Config, options: RunOptions) -> list[tuple[str, str]]
     """
     root = input_root(config, options)
     if options.documents:
-        return [
+        found = [
             (str(allowed(p, p, root=root, origin=options.origin)), p) for p in options.documents
         ]
-    if not config.documents:
+    elif config.documents:
+        found = [
+            (
+                str(
+                    allowed(
+                        d.path, d.path, root=root, origin=Origin.REPOSITORY, base=config.base_dir
+                    )
+                ),
+                d.path,
+            )
+            for d in config.documents
+        ]
+    else:
         raise InputError(
             config.path or "subprocessor-check",
             "no documents to check: name a page on the command line or list it under "
             "'documents' in .subprocessor-check.yml",
         )
-    return [
-        (
-            str(allowed(d.path, d.path, root=root, origin=Origin.REPOSITORY, base=config.base_dir)),
-            d.path,
-        )
-        for d in config.documents
-    ]
+    # A page named twice (or by two spellings) is checked once: each listing would parse
+    # and hold the whole page again.
+    unique: dict[str, tuple[str, str]] = {}
+    for real, shown in found:
+        unique.setdefault(real, (real, shown))
+    return list(unique.values())
 
 
 def registry_source(config: Config, options: RunOptions) -> str | None:
@@ -251,14 +262,28 @@ def check_document(
                     column=problem.column,
                     rule=rule.id,
                     severity=rule.severity,
-                    message=problem.message,
-                    suggestion=problem.suggestion,
+                    message=_bounded(problem.message, MAX_MESSAGE) or "",
+                    suggestion=_bounded(problem.suggestion, MAX_SUGGESTION),
                     end_line=problem.line if problem.end_column else None,
                     end_column=problem.end_column,
                     context=problem.context,
                 )
             )
     return findings, sum(len(t.vendors) for t in tables)
+
+
+MAX_MESSAGE = 2000
+"""Characters of a finding's message kept; page text quoted in it is cut beyond that."""
+MAX_SUGGESTION = 8000
+"""Characters of a suggestion kept (a whole suggested row fits)."""
+
+
+def _bounded(text: str | None, limit: int) -> str | None:
+    """``text`` cut to ``limit`` characters: a rule that quotes page text must not let one
+    crafted cell make every finding, report and annotation as large as the page."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
 
 
 @dataclass(slots=True)

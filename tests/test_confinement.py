@@ -568,6 +568,28 @@ def test_fix_and_init_never_write_through_a_planted_link(layout: Layout, victim:
     assert_no_secret(found)  # what init found in the page, before writing
 
 
+@pytest.mark.parametrize(
+    ("argv", "config"),
+    [
+        (["check", "loop1", "-r", "registry.yml"], None),
+        (["check", "page.md", "-r", "loop1"], None),
+        (["check", "-c", "cfg.yml"], "documents: [loop1]\nregistry: registry.yml\n"),
+        (["check", "-c", "cfg.yml"], "documents: [page.md]\nregistry: loop1\n"),
+        (["check", "-c", "cfg.yml"], "documents: [sub/../loop1]\n"),
+    ],
+)
+def test_a_loop_of_symbolic_links_is_refused_not_a_traceback(
+    layout: Layout, argv: list[str], config: str | None
+) -> None:
+    (layout.repo / "loop1").symlink_to("loop2")
+    (layout.repo / "loop2").symlink_to("loop1")
+    (layout.repo / "sub").mkdir()
+    if config is not None:
+        (layout.repo / "cfg.yml").write_text(config, encoding="utf-8")
+    shown = "sub/../loop1" if config and "sub/" in config else "loop1"
+    assert_refused(run_cli(layout.repo, *argv), shown, "is a loop of symbolic links")
+
+
 @pytest.mark.parametrize("into", ["git", "outside"])
 def test_init_never_writes_through_a_linked_output_folder(
     layout: Layout, victim: Path, into: str

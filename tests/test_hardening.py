@@ -124,6 +124,11 @@ def test_wrong_registry_shapes(tmp_path: Path, registry: str, fragment: str) -> 
         ("documents: [{path: page.md, date: {labels: ['(a)\\1']}}]\n", "date.labels"),
         ("links: {exclude: ['[z-a]']}\n", "links.exclude"),
         ("links: {accept: {'(?<=x)': [403]}}\n", "links.accept"),
+        ("date: {labels: ['.{1,1000}Q']}\n", "too complex"),
+        ("date: {labels: [" + ", ".join(["'x'"] * 21) + "]}\n", "date.labels"),
+        # A line break YAML obeys and a reviewer never sees: the comment hides a setting.
+        ("# reviewed\rrules: {date-missing: off}\n", "cfg.yml:1: invalid config: a carriage"),
+        ("documents: [page.md]\nx: 'a\u2028b'\n", "cfg.yml:2: invalid config: the line separator"),
     ],
 )
 def test_wrong_config_shapes(tmp_path: Path, config: str, fragment: str) -> None:

@@ -279,3 +279,18 @@ def test_an_invalid_label_is_an_input_error() -> None:
     for label in ("(", "(?=x)", "a)|(b"):
         with pytest.raises(InputError, match=r"page\.md: date\.labels: invalid pattern"):
             parse_document("x\n", "page.md", date_labels=[label])
+
+
+def test_front_matter_errors_count_the_pages_lines_in_the_message_too() -> None:
+    page = "---\ntitle: x\na: 1\na: 2\n---\n\nEffective date: 2024-01-02\n"
+    doc = parse_document(page)
+    assert doc.front_matter_error_line == 4
+    assert doc.front_matter_error == "duplicate key 'a' (first defined on line 3)"
+
+
+def test_a_line_break_only_yaml_sees_is_refused_in_front_matter() -> None:
+    # U+2028 is a line break to YAML, none to git or GitHub's diff view.
+    doc = parse_document("---\ntitle: 'a\u2028b'\na: 1\n---\n\nEffective date: 2024-01-02\n")
+    assert doc.front_matter is None
+    assert doc.front_matter_error_line == 2
+    assert "U+2028" in (doc.front_matter_error or "")

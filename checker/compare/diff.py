@@ -12,6 +12,7 @@ a note turned from bold to italic is no change, a reworded one is.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,15 +169,17 @@ def _paired(
     base: list[RegistryEntry], head: list[RegistryEntry]
 ) -> tuple[list[tuple[RegistryEntry, RegistryEntry]], list[RegistryEntry], list[RegistryEntry]]:
     """(pairs, only in base, only in head), pairing equal names in order."""
-    pool: dict[str, list[RegistryEntry]] = {}
+    # Queues, not lists: a page that repeats one name thousands of times must not make
+    # every pairing shift the rest of the list.
+    pool: dict[str, deque[RegistryEntry]] = {}
     for entry in base:
-        pool.setdefault(vendor_key(entry.name), []).append(entry)
+        pool.setdefault(vendor_key(entry.name), deque()).append(entry)
     pairs = []
     only_head = []
     for entry in head:
         candidates = pool.get(vendor_key(entry.name))
         if candidates:
-            pairs.append((candidates.pop(0), entry))
+            pairs.append((candidates.popleft(), entry))
         else:
             only_head.append(entry)
     paired = {id(a) for a, _ in pairs}
@@ -199,8 +202,9 @@ def compare(base: Version, head: Version, *, descriptions: bool = True) -> Chang
     planned_before = [e for e in base.entries if status(e) == "planned"]
     planned = [e for e in head.entries if status(e) == "planned"]
     pairs, _, announced = _paired(planned_before, planned)
+    order = {id(e): i for i, e in enumerate(planned)}
     changes.upcoming = announced + [b for a, b in pairs if field_changes(a, b)]
-    changes.upcoming.sort(key=lambda e: planned.index(e))
+    changes.upcoming.sort(key=lambda e: order[id(e)])
     return changes
 
 

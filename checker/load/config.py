@@ -109,13 +109,25 @@ class Config:
     rule_lines: dict[str, int] = field(default_factory=dict)
     """Line of each rule's key under ``rules``, for messages about it."""
 
+    _by_path: dict[str, DocumentSettings] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """The documents by real path, built on first use (a list of N pages is looked up N
+    times; scanning it each time made a long ``documents:`` quadratic)."""
+
     def document(self, path: str) -> DocumentSettings:
-        """Settings for a page: its own entry when the config lists it, else the defaults."""
-        wanted = Path(path).resolve()
-        for doc in self.documents:
-            if (self.base_dir / doc.path).resolve() == wanted:
-                return replace(doc, path=path)
-        return replace(self.defaults, path=path)
+        """Settings for a page: its own entry when the config lists it, else the defaults.
+
+        Paths are compared after ``os.path.realpath``, which, unlike ``Path.resolve``, never
+        raises on a symbolic-link loop (the loop is refused when the page is opened).
+        """
+        if self._by_path is None:
+            self._by_path = {}
+            for doc in self.documents:
+                real = os.path.realpath(os.path.join(self.base_dir, doc.path))
+                self._by_path.setdefault(real, doc)  # the first entry wins, as before
+        own = self._by_path.get(os.path.realpath(path))
+        return replace(own if own is not None else self.defaults, path=path)
 
 
 def find_config(start: Path | None = None) -> Path | None:

@@ -95,6 +95,10 @@ def _keyword(key: str, value: Any, schema: dict[str, Any]) -> Check:
         return lambda v: not isinstance(v, str) or len(v) >= value
     if key == "minItems":
         return lambda v: not isinstance(v, list) or len(v) >= value
+    if key == "maxItems":
+        return lambda v: not isinstance(v, list) or len(v) <= value
+    if key == "maxProperties":
+        return lambda v: not isinstance(v, dict) or len(v) <= value
     if key == "uniqueItems":
         if not value:
             return lambda v: True

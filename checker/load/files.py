@@ -117,6 +117,8 @@ def allowed(
     root = Path(os.path.realpath(root))
     lexical = Path(os.path.normpath(os.path.join(base or os.getcwd(), path)))
     real = Path(os.path.realpath(lexical))
+    if os.path.islink(real):  # realpath stops where links go round in a circle
+        raise InputError(shown, "is a loop of symbolic links")
     inside = lexical.is_relative_to(root)
     if origin is Origin.REPOSITORY and not inside:
         raise InputError(shown, f"is outside the repository ({root})")

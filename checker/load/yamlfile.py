@@ -9,6 +9,7 @@ the node tree ourselves and build plain Python values from it.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,36 +65,38 @@ _NULL = "tag:yaml.org,2002:null"
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, first_line: int = 1) -> None:
+        self.first_line = first_line
         self.positions = Positions()
         self.nodes = 0
         self._constructor = yaml.SafeLoader("")
+
+    def _line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + self.first_line
 
     def build(self, node: yaml.Node, path: tuple[str | int, ...]) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise YamlError(
                 f"more than {MAX_NODES:,} values after expanding aliases; refusing to go on",
-                node.start_mark.line + 1,
+                self._line(node),
             )
-        self.positions.lines[path] = node.start_mark.line + 1
+        self.positions.lines[path] = self._line(node)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise YamlError(
-                        "merge keys (<<) are not supported", key_node.start_mark.line + 1
-                    )
+                    raise YamlError("merge keys (<<) are not supported", self._line(key_node))
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise YamlError("keys must be plain text", key_node.start_mark.line + 1)
+                    raise YamlError("keys must be plain text", self._line(key_node))
                 key = str(key_node.value)
                 if key in result:
                     first = self.positions.key_lines[(*path, key)]
                     raise YamlError(
                         f"duplicate key '{key}' (first defined on line {first})",
-                        key_node.start_mark.line + 1,
+                        self._line(key_node),
                     )
-                self.positions.key_lines[(*path, key)] = key_node.start_mark.line + 1
+                self.positions.key_lines[(*path, key)] = self._line(key_node)
                 result[key] = self.build(value_node, (*path, key))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -111,7 +114,7 @@ class _Builder:
         ``.inf`` and ``.nan`` pass every ``minimum``/``maximum`` in a schema (NaN compares
         false to everything), so a time budget of ``.nan`` would never run out.
         """
-        line = node.start_mark.line + 1
+        line = self._line(node)
         try:
             value = self._constructor.construct_object(node)
         except ValueError:  # an integer of thousands of digits
@@ -121,29 +124,52 @@ class _Builder:
         return value
 
 
-def load(text: str) -> tuple[Any, Positions]:
+_HIDDEN_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+def _refuse_hidden_breaks(text: str, first_line: int) -> None:
+    """Refuse line breaks that YAML obeys but git and GitHub's diff view do not show.
+
+    YAML ends a line at a lone CR, NEL, U+2028 or U+2029; a reviewer sees one line. So
+    ``# reviewed\rrules: {}`` looks like a comment in a pull request and is a setting to
+    YAML, and every line number after it would point at the wrong line.
+    """
+    found = _HIDDEN_BREAK.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + first_line
+        what = (
+            "a carriage return without a line feed"
+            if found.group() == "\r"
+            else (f"the line separator U+{ord(found.group()):04X}")
+        )
+        raise YamlError(f"{what}: YAML starts a new line there but a reviewer sees none", line)
+
+
+def load(text: str, first_line: int = 1) -> tuple[Any, Positions]:
     """Parse one YAML document into plain values and their line numbers.
 
     Raises ``YamlError`` with a line number for syntax errors, duplicate keys, several
-    documents in one file and alias bombs.
+    documents in one file and alias bombs. Lines are numbered from ``first_line`` (front
+    matter starts on the page's second line), in positions and in messages alike.
     """
+    _refuse_hidden_breaks(text, first_line)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(problem, mark.line + 1 if mark else None) from None
+        raise YamlError(problem, mark.line + first_line if mark else None) from None
     except yaml.YAMLError as exc:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     if len(nodes) > 1:
         second = nodes[1]
         raise YamlError(
             "expected one YAML document, found several",
-            second.start_mark.line + 1 if second is not None else None,
+            second.start_mark.line + first_line if second is not None else None,
         )
     if not nodes or nodes[0] is None:
         return None, Positions()
-    builder = _Builder()
+    builder = _Builder(first_line)
     try:
         data = builder.build(nodes[0], ())
     except RecursionError:

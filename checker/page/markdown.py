@@ -298,11 +298,12 @@ class _Walker:
         self.doc.front_matter_lines = (tok.map[0] + 1, tok.map[1])
         self.skip.append((tok.map[0], tok.map[1]))
         try:
-            data, _ = yamlfile.load(tok.content)
+            # The YAML starts on the line after the opening fence: numbered as the page is,
+            # in the error's line and in its message ("first defined on line …") alike.
+            data, _ = yamlfile.load(tok.content, first_line=tok.map[0] + 2)
         except yamlfile.YamlError as exc:
-            # The YAML starts on the line after the opening fence.
             self.doc.front_matter_error = exc.message
-            self.doc.front_matter_error_line = tok.map[0] + 1 + (exc.line or 1)
+            self.doc.front_matter_error_line = exc.line or tok.map[0] + 2
             return
         if isinstance(data, dict):
             self.doc.front_matter = data

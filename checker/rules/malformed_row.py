@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.model import Severity
+from checker.rules._words import some
 from checker.rules.base import Problem, RuleContext
 
 ID = "malformed-row"
@@ -48,7 +49,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
             label = f"'{vendor.name}'" if vendor.name else f"on line {row.line}"
             if count > width:
                 extra = row.cells[width]
-                dropped = ", ".join(repr(c.text) for c in row.cells[width:])
+                dropped = some([c.text for c in row.cells[width:]], quote=True)
                 yield Problem(
                     row.line,
                     extra.column,
@@ -63,7 +64,7 @@ def check(ctx: RuleContext, options: dict[str, Any]) -> Iterator[Problem]:
                     row.line,
                     len(row.raw.rstrip()) + 1,
                     f"Row {label} has {count} cells but the header has {width}; "
-                    f"missing: {', '.join(missing)}.",
+                    f"missing: {some(missing)}.",
                     suggestion="Add the missing cells (close the row with '|').",
                     context={"cells": count, "width": width},
                 )

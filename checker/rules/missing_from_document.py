@@ -61,6 +61,10 @@ def _row(entry: RegistryEntry, columns: dict[str, int], width: int) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+MAX_SUGGESTED_WIDTH = 64
+"""Widest table a missing row is written out for."""
+
+
 def check(ctx: RegistryContext, options: dict[str, Any]) -> Iterator[Problem]:
     if not ctx.tables:
         return  # table-missing already says so
@@ -72,6 +76,10 @@ def check(ctx: RegistryContext, options: dict[str, Any]) -> Iterator[Problem]:
             header.cells[0].column if header.cells else 1,
             f"'{entry.name}' is in the registry ({ctx.registry.path}:{entry.line}) but not on "
             "the page.",
-            suggestion=_row(entry, first.columns, first.table.width),
+            # A suggested row as wide as a crafted header, once per missing entry, would
+            # multiply the page's size; no real list has that many columns.
+            suggestion=_row(entry, first.columns, first.table.width)
+            if first.table.width <= MAX_SUGGESTED_WIDTH
+            else None,
             context={"vendor": entry.name, "registry_line": entry.line},
         )
