@@ -49,7 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # One function per subcommand; the order of the calls is the order ``--help`` lists them.
+    _add_check(commands)
+    _add_rules(commands)
+    _add_explain(commands)
+    _add_schema(commands)
+    adopt_commands.register(commands)
+    return parser
 
+
+def _add_check(commands: argparse._SubParsersAction[_Parser]) -> None:
     check = commands.add_parser(
         "check",
         help="check pages (default: the documents in .subprocessor-check.yml)",
@@ -118,21 +127,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="token for fetching an https registry (default: $GITHUB_TOKEN)",
     )
 
+
+def _add_rules(commands: argparse._SubParsersAction[_Parser]) -> None:
     commands.add_parser("rules", help="list the rules", description="List the rules.")
+
+
+def _add_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
     explain = commands.add_parser(
         "explain",
         help="print a rule's documentation",
         description="Print a rule's documentation: what it checks, why, options, examples.",
     )
     explain.add_argument("rule", metavar="RULE", help="rule id, e.g. field-mismatch")
+
+
+def _add_schema(commands: argparse._SubParsersAction[_Parser]) -> None:
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of the registry or the config",
         description="Print a JSON Schema, for editors (yaml-language-server) and other tools.",
     )
     schema.add_argument("name", choices=SCHEMAS, help="which schema")
-    adopt_commands.register(commands)
-    return parser
 
 
 def _reporter(name: str, color: str, stream: TextIO, quiet: bool = False) -> Reporter:
