@@ -68,18 +68,32 @@ _HEADING_OPEN = re.compile(r"<h([1-6])\b", re.IGNORECASE)
 _HEADING_CLOSE = re.compile(r"</h([1-6])\s*>", re.IGNORECASE)
 _TABLE_OPEN = re.compile(r"<table", re.IGNORECASE)
 
-# Labels that introduce a page's effective date, strongest first. The rank decides which
-# statement wins when a page has several ("Last updated" in a footer, "Effective date" on
-# top).
+# How strongly a label says "this is the page's effective date": the lowest rank wins when a
+# page has several statements ("Last updated" in a footer, "Effective date" on top), and the
+# rank decides how much else a statement needs before it counts (``_find_dates``).
+_RANK_CONFIG = -1
+"""A label from the config: the page owner's own words, stronger than any built-in one."""
+_RANK_EFFECTIVE = 0
+"""Names the effective date outright ("Effective date", "Effective as of")."""
+_RANK_LAST_UPDATED = 1
+"""Names the last change ("Last updated", "Last revised"): a date, but not the effective one."""
+_RANK_WEAK = 2
+"""A word that starts many a sentence ("Updated", "Effective"): a date only after a separator."""
+_RANK_DATE = 3
+"""The bare word "Date", weakest of the built-in labels."""
+_RANK_UNKNOWN = 9
+"""A label none of the built-in patterns names (none is expected: each comes from them)."""
+
+# Labels that introduce a page's effective date, strongest first.
 _DATE_LABELS: tuple[tuple[str, int], ...] = (
-    (r"effective\s+date", 0),
-    (r"date\s+effective", 0),
-    (r"effective\s+(?:as\s+of|from|on)", 0),
-    (r"last\s+updated\s+and\s+effective", 0),
-    (r"last\s+(?:updated|update|modified|revised|changed|reviewed)(?:\s+on)?", 1),
-    (r"(?:updated|revised|modified)(?:\s+on)?", 2),
-    (r"effective", 2),
-    (r"date", 3),
+    (r"effective\s+date", _RANK_EFFECTIVE),
+    (r"date\s+effective", _RANK_EFFECTIVE),
+    (r"effective\s+(?:as\s+of|from|on)", _RANK_EFFECTIVE),
+    (r"last\s+updated\s+and\s+effective", _RANK_EFFECTIVE),
+    (r"last\s+(?:updated|update|modified|revised|changed|reviewed)(?:\s+on)?", _RANK_LAST_UPDATED),
+    (r"(?:updated|revised|modified)(?:\s+on)?", _RANK_WEAK),
+    (r"effective", _RANK_WEAK),
+    (r"date", _RANK_DATE),
 )
 _DATE_LINE = re.compile(
     r"^(?P<label>" + "|".join(p for p, _ in _DATE_LABELS) + r")\b"
@@ -679,9 +693,11 @@ class _HtmlCell:
     line: int
     """Where its text starts (its tag, until text comes)."""
     column: int
+    """Column (1-based) on ``line``: of its text once that has come, else of its tag."""
     parts: list[str] = field(default_factory=list)
     """Its text, as the HTML parser hands it over."""
     links: list[Link] = field(default_factory=list)
+    """Its ``<a href>`` links; each takes as text the first text that follows its tag."""
     has_text: bool = False
     """Whether text has come, so ``line`` and ``column`` are where it starts."""
 
@@ -883,7 +899,7 @@ def _rank(label: str) -> int:
     for pattern, rank in _LABEL_RANK:
         if pattern.match(label):
             return rank
-    return 9
+    return _RANK_UNKNOWN
 
 
 def _tag_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -980,6 +996,27 @@ class _Statement:
     """What stands between label and value (``": "``, a dash, blanks); may be empty."""
     value: str
     """The rest of the line."""
+    rank: int
+    """How strongly the label names the effective date (``_RANK_CONFIG`` … ``_RANK_DATE``)."""
+
+    @property
+    def strong(self) -> bool:
+        """Whether the label alone makes the line a date statement: then its date may be on
+        the next line, and a value without a digit ("Last updated: TBD") is still taken, so
+        that an unreadable date is reported rather than missed."""
+        return self.rank <= _RANK_LAST_UPDATED
+
+
+def _statement(text: str, custom: Sequence[Matcher]) -> _Statement | None:
+    """The line read as a date statement: by the config's labels first, else the built-in."""
+    for pattern in custom:
+        statement = _custom_statement(text, pattern)
+        if statement:
+            return statement
+    match = _DATE_LINE.match(text)
+    if match is None:
+        return None
+    return _Statement(match["label"], match["sep"] or "", match["value"], _rank(match["label"]))
 
 
 def _custom_statement(text: str, pattern: Matcher) -> _Statement | None:
@@ -991,7 +1028,7 @@ def _custom_statement(text: str, pattern: Matcher) -> _Statement | None:
     end = found.end()
     sep = _SEPARATOR.match(text, end)
     value_start = sep.end() if sep else end
-    return _Statement(text[:end], text[end:value_start], text[value_start:])
+    return _Statement(text[:end], text[end:value_start], text[value_start:], _RANK_CONFIG)
 
 
 def _find_dates(
@@ -1003,23 +1040,12 @@ def _find_dates(
         if excluded[n] or not raw.strip():
             continue
         text, lead = _plain_line(raw)
-        statement = None
-        rank = 9
-        for pattern in custom:
-            statement = _custom_statement(text, pattern)
-            if statement:
-                rank = -1
-                break
+        statement = _statement(text, custom)
         if statement is None:
-            match = _DATE_LINE.match(text)
-            if match is None:
-                continue
-            statement = _Statement(match["label"], match["sep"] or "", match["value"])
-            rank = _rank(statement.label)
-        label = statement.label
+            continue
         value = _clean_value(statement.value)
         value_line = n
-        if not value and rank <= 1:
+        if not value and statement.strong:
             # "Last updated" alone, with the date on the next non-blank line (admonitions).
             for m in range(n + 1, min(n + 4, len(lines))):
                 nxt = _clean_value(lines[m])
@@ -1030,16 +1056,15 @@ def _find_dates(
         plausible = bool(re.search(r"\d|\[|\{\{", value))
         # A weak label ("Effective", "Revised", "Date") starts many a sentence; only with a
         # separator ("Updated: …") does it introduce a date.
-        if not value or (rank >= 2 and not has_separator and rank != -1):
+        if not value or (not statement.strong and not has_separator):
             continue
-        if not (plausible or (has_separator and rank <= 1)):
+        if not (plausible or (has_separator and statement.strong)):
             continue
         resolved = _resolve_template(value, doc)
         source_line = lines[value_line]
         col = source_line.find(value) + 1 if value in source_line else lead + 1
-        found.append(
-            (rank, n, DateLine(label, resolved or value, value_line + 1, max(col, 1), "body"))
-        )
+        date = DateLine(statement.label, resolved or value, value_line + 1, max(col, 1), "body")
+        found.append((statement.rank, n, date))
     found.sort(key=lambda item: (item[0], item[1]))
     dates = [d for _, _, d in found]
     dates.extend(_front_matter_dates(doc, lines))
