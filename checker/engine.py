@@ -352,7 +352,11 @@ def _check_links(
 
 
 def run(config: Config, options: RunOptions) -> CheckResult:
-    """Check every page; ``InputError`` when a page, the registry or the config is unusable."""
+    """Check every page; ``InputError`` when a page, the registry or the config is unusable.
+
+    Load (the registry, then each page with its base and how its list moved) → check the
+    links once for all pages → run the rules on each page → one sorted result.
+    """
     options = with_root(config, options)
     rules = active_rules(config)
     result = CheckResult(
@@ -371,53 +375,11 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             "No registry given: skipped " + ", ".join(skipped) + " (pass --registry or set "
             "'registry' in .subprocessor-check.yml)."
         )
-    pages: list[_Page] = []
-    for open_path, shown in document_paths(config, options):
-        settings = config.document(open_path)
-        doc = markdown.load_document(
-            open_path,
-            display_path=shown,
-            max_bytes=config.max_document_bytes,
-            date_labels=settings.date.labels,
-        )
-        baseline = (
-            load_baseline(
-                options.base,
-                open_path,
-                shown,
-                source,
-                settings.date.labels,
-                max_bytes=config.max_document_bytes,
-            )
-            if options.base
-            else None
-        )
-        page = _Page(doc, settings, baseline, find_tables(doc, settings.table))
-        if baseline is not None:
-            page.change = measure(
-                baseline,
-                doc,
-                registry,
-                settings,
-                count_descriptions=config.count_description_changes,
-            )
-        pages.append(page)
-    mode = options.links or config.links.mode
-    link_results: dict[str, LinkResult] = {}
-    if mode != "none":
-        if mode == "changed" and any(p.baseline is None for p in pages):
-            result.notices.append("No base revision given: checking every link (--base REF).")
-            mode = "all"
-        privacy = config.defaults.privacy_policy or (registry.privacy_policy if registry else None)
-        if config.links.allow_private and not options.trust_config_network:
-            result.notices.append(
-                "links.allow_private in the config is ignored here: a pull request could set "
-                "it; use the action's allow-private input instead."
-            )
-        urls = _urls_to_check(pages, mode, privacy)
-        cache = link_cache(config, options)  # refused before any link is requested
-        result.links = _check_links(urls, config, replace(options, link_cache=cache))
-        link_results = {r.url: r for r in result.links}
+    pages = [
+        _load_page(open_path, shown, source, registry, config, options)
+        for open_path, shown in document_paths(config, options)
+    ]
+    links = _links(pages, registry, config, options, result)
     for page in pages:
         changes = page.change.list_changes if page.change is not None else None
         findings, vendors = check_document(
@@ -428,7 +390,7 @@ def run(config: Config, options: RunOptions) -> CheckResult:
             page.baseline,
             count_description_changes=config.count_description_changes,
             tables=page.tables,
-            links=link_results,
+            links=links,
             changes=changes,
         )
         result.findings.extend(findings)
@@ -438,6 +400,68 @@ def run(config: Config, options: RunOptions) -> CheckResult:
         result.pages.append(_page_report(page, changes))
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _load_page(
+    open_path: str,
+    shown: str,
+    source: str | None,
+    registry: Registry | None,
+    config: Config,
+    options: RunOptions,
+) -> _Page:
+    """One page, its tables, and (with ``--base``) the page at the base and how it moved."""
+    settings = config.document(open_path)
+    doc = markdown.load_document(
+        open_path,
+        display_path=shown,
+        max_bytes=config.max_document_bytes,
+        date_labels=settings.date.labels,
+    )
+    page = _Page(doc, settings, None, find_tables(doc, settings.table))
+    if options.base:
+        page.baseline = load_baseline(
+            options.base,
+            open_path,
+            shown,
+            source,
+            settings.date.labels,
+            max_bytes=config.max_document_bytes,
+        )
+        page.change = measure(
+            page.baseline,
+            doc,
+            registry,
+            settings,
+            count_descriptions=config.count_description_changes,
+        )
+    return page
+
+
+def _links(
+    pages: list[_Page],
+    registry: Registry | None,
+    config: Config,
+    options: RunOptions,
+    result: CheckResult,
+) -> dict[str, LinkResult]:
+    """The live link check for every page at once (``result.links``), when one is asked."""
+    mode = options.links or config.links.mode
+    if mode == "none":
+        return {}
+    if mode == "changed" and any(p.baseline is None for p in pages):
+        result.notices.append("No base revision given: checking every link (--base REF).")
+        mode = "all"
+    privacy = config.defaults.privacy_policy or (registry.privacy_policy if registry else None)
+    if config.links.allow_private and not options.trust_config_network:
+        result.notices.append(
+            "links.allow_private in the config is ignored here: a pull request could set "
+            "it; use the action's allow-private input instead."
+        )
+    urls = _urls_to_check(pages, mode, privacy)
+    cache = link_cache(config, options)  # refused before any link is requested
+    result.links = _check_links(urls, config, replace(options, link_cache=cache))
+    return {r.url: r for r in result.links}
 
 
 def _page_report(page: _Page, changes: ListChanges | None) -> PageReport:

@@ -407,6 +407,27 @@ def _finish(response: requests.Response, method: str) -> None:
     response.close()
 
 
+class _Settled:
+    """The results so far, by URL as written, and the progress callback that counts them."""
+
+    def __init__(self, places: dict[str, Places], progress: Progress | None) -> None:
+        self.places = places
+        self.results: dict[str, LinkResult] = {}
+        self.waiting: dict[str, list[str]] = {}  # request key -> URLs as written
+        self._progress = progress
+        self._reported = -1
+
+    def settle(self, key: str, result: LinkResult) -> None:
+        """Every URL that shares the request ``key`` gets ``result``, with its own places."""
+        for url in self.waiting[key]:
+            self.results[url] = dataclasses.replace(result, url=url, lines=list(self.places[url]))
+
+    def report(self) -> None:
+        if self._progress is not None and len(self.results) != self._reported:
+            self._reported = len(self.results)
+            self._progress(self._reported, len(self.places))
+
+
 def check_urls(
     urls: Mapping[str, Places] | Iterable[str],
     options: LinkOptions | None = None,
@@ -421,83 +442,74 @@ def check_urls(
     each URL is settled, so a CLI can draw a bar without locking.
     """
     options = options or LinkOptions()
-    places = _collect(urls)
-    started = time.monotonic()
-    deadline = started + options.budget
-    total = len(places)
-    results: dict[str, LinkResult] = {}
-    excludes = [compile_pattern(p) for p in options.exclude]
-
+    settled = _Settled(_collect(urls), progress)
+    deadline = time.monotonic() + options.budget
     cache: ResultCache | None = None
     if options.cache_path:
         cache = ResultCache(options.cache_path, options.cache_ttl)
         cache.load()
+    _set_aside(settled, options, cache)
+    settled.report()
+    fresh = _request_all(settled, options, deadline) if settled.waiting else []
+    if cache is not None:
+        cache.update(fresh)
+        cache.save()
+    return [settled.results[url] for url in settled.places]
 
-    waiting: dict[str, list[str]] = {}  # request key -> URLs as written
-    for url, where in places.items():
+
+def _set_aside(settled: _Settled, options: LinkOptions, cache: ResultCache | None) -> None:
+    """Settle the excluded and the cached URLs; queue the rest by request key."""
+    excludes = [compile_pattern(p) for p in options.exclude]
+    for url, where in settled.places.items():
         if any(p.search(url) for p in excludes):
-            results[url] = LinkResult(url, Verdict.EXCLUDED, lines=list(where))
+            settled.results[url] = LinkResult(url, Verdict.EXCLUDED, lines=list(where))
             continue
         key = _request_key(url)
         cached = cache.get(key) if cache else None
         if cached is not None:
-            results[url] = dataclasses.replace(cached, url=url, lines=list(where))
+            settled.results[url] = dataclasses.replace(cached, url=url, lines=list(where))
             continue
-        waiting.setdefault(key, []).append(url)
+        settled.waiting.setdefault(key, []).append(url)
 
-    def settle(key: str, result: LinkResult) -> None:
-        for url in waiting[key]:
-            results[url] = dataclasses.replace(result, url=url, lines=list(places[url]))
 
-    reported = -1
-
-    def report() -> None:
-        nonlocal reported
-        if progress is not None and len(results) != reported:
-            reported = len(results)
-            progress(reported, total)
-
-    report()
+def _request_all(settled: _Settled, options: LinkOptions, deadline: float) -> list[LinkResult]:
+    """Request every queued key on a thread pool until done or the deadline; the new results."""
+    run = _Run(options, deadline)
+    waiting = settled.waiting
+    pool = ThreadPoolExecutor(
+        max_workers=min(options.concurrency, len(waiting)), thread_name_prefix="linkcheck"
+    )
+    futures: dict[Future[LinkResult], str] = {
+        pool.submit(run.check, key): key for key in _interleave(list(waiting))
+    }
     fresh: list[LinkResult] = []
-    if waiting:
-        run = _Run(options, deadline)
-        pool = ThreadPoolExecutor(
-            max_workers=min(options.concurrency, len(waiting)), thread_name_prefix="linkcheck"
-        )
-        futures: dict[Future[LinkResult], str] = {
-            pool.submit(run.check, key): key for key in _interleave(list(waiting))
-        }
-        try:
-            pending = set(futures)
-            while pending:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                done, pending = wait(pending, timeout=remaining, return_when=FIRST_COMPLETED)
-                for future in done:
-                    result = future.result()
-                    fresh.append(result)
-                    settle(futures[future], result)
-                    report()
-        finally:
-            # Past the deadline: stop sleeping workers, cut open sockets, drop queued URLs.
-            run.stop.set()
-            run.tracker.shutdown_all()
-            pool.shutdown(wait=False, cancel_futures=True)
-        for future, key in futures.items():
-            if waiting[key][0] in results:
-                continue
-            if future.done() and not future.cancelled():  # finished just as time ran out
+    try:
+        pending = set(futures)
+        while pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            done, pending = wait(pending, timeout=remaining, return_when=FIRST_COMPLETED)
+            for future in done:
                 result = future.result()
                 fresh.append(result)
-            else:
-                result = LinkResult(key, Verdict.UNREACHABLE, error=BUDGET_ERROR)
-            settle(key, result)
-        if not any(f.running() for f in futures):
-            run.session.close()
-        report()
-
-    if cache is not None:
-        cache.update(fresh)
-        cache.save()
-    return [results[url] for url in places]
+                settled.settle(futures[future], result)
+                settled.report()
+    finally:
+        # Past the deadline: stop sleeping workers, cut open sockets, drop queued URLs.
+        run.stop.set()
+        run.tracker.shutdown_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+    for future, key in futures.items():
+        if waiting[key][0] in settled.results:
+            continue
+        if future.done() and not future.cancelled():  # finished just as time ran out
+            result = future.result()
+            fresh.append(result)
+        else:
+            result = LinkResult(key, Verdict.UNREACHABLE, error=BUDGET_ERROR)
+        settled.settle(key, result)
+    if not any(f.running() for f in futures):
+        run.session.close()
+    settled.report()
+    return fresh
