@@ -34,7 +34,7 @@ from checker.engine import active_rules, check_document
 from checker.errors import InputError
 from checker.load.config import TableSettings, parse_config
 from checker.load.registry import parse_registry
-from checker.model import Document, Finding, Severity
+from checker.model import Document, Finding, Link, Severity
 from checker.page.dates import parse_date
 from checker.page.markdown import fold
 from checker.page.tables import SubprocessorTable, VendorRow, find_tables
@@ -57,6 +57,7 @@ ROW_DEFECT_RULES = tuple(rule_id for rule_id in RULES if rule_id in tagged("row-
 until fixed (in the rules' order, so the config reads the same every time)."""
 
 _MARKDOWN_PUNCT = re.compile(r"([\\`*_\[\]<>&!~#|])")
+_HTTP_URL = re.compile(r"^https?://\S+$")
 
 
 @dataclass(slots=True)
@@ -103,13 +104,18 @@ def registry_name(text: str) -> str:
     return escaped if name_key(as_shown(escaped)) == name_key(text) else text
 
 
+def _is_http_url(url: str) -> bool:
+    """Whether the registry can record ``url`` (its schema takes http(s) URLs only)."""
+    return _HTTP_URL.match(url) is not None
+
+
 def _cell_source(raw: str) -> str:
     return fold(raw.replace("\\|", "|"))
 
 
 def _entry(row: VendorRow, table: SubprocessorTable, section: str | None) -> Entry:
     entry = Entry(name=registry_name(row.name), section=section, line=row.row.line)
-    if row.link is not None and re.match(r"^https?://\S+$", row.link.url):
+    if row.link is not None and _is_http_url(row.link.url):
         entry.url = row.link.url
     for name in ("location", "description"):
         cell = row.cells.get(name)
@@ -152,8 +158,8 @@ def _names(rows: list[str], limit: int = 5) -> str:
     return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
 
-def _privacy_link(doc: Document, tables: list[SubprocessorTable]) -> tuple[str, str, int] | None:
-    """(url, text, line) of the first link outside the list whose text or URL says privacy."""
+def _privacy_link(doc: Document, tables: list[SubprocessorTable]) -> Link | None:
+    """The first link outside the list whose text or URL says privacy."""
     in_tables = {
         (link.line, link.url)
         for t in tables
@@ -165,8 +171,41 @@ def _privacy_link(doc: Document, tables: list[SubprocessorTable]) -> tuple[str, 
         if (link.line, link.url) in in_tables or link.url.startswith("mailto:"):
             continue
         if "privacy" in (link.text + " " + link.url).casefold():
-            return link.url, link.text, link.line
+            return link
     return None
+
+
+@dataclass(slots=True)
+class _RuleSetting:
+    """One line of the config's ``rules:``, and the comment written above it."""
+
+    rule: str
+    setting: str
+    """``off`` or ``warning``."""
+    why: str
+    """What on the page made ``init`` set it so, for whoever tightens it later."""
+
+
+@dataclass(slots=True)
+class _Decisions:
+    """What the steps of ``adopt`` have found and decided so far, in the order they ran."""
+
+    report: list[str]
+    """Lines for the user (``Adoption.report``)."""
+    rules: list[_RuleSetting] = field(default_factory=list)
+    """Rules the config switches off or down to a warning."""
+
+
+@dataclass(slots=True)
+class _Fields:
+    """The fields and columns the written files require and compare."""
+
+    required: list[str]
+    """The registry's ``required_fields``: those the page shows for every vendor."""
+    compare: list[str]
+    """The config's ``compare``: every field, but url when a link cannot be recorded."""
+    required_columns: list[str]
+    """The config's ``required_columns``: the default ones that every table has."""
 
 
 def adopt(doc: Document, page_ref: str, registry_ref: str, output_dir: Path) -> Adoption:
@@ -175,6 +214,27 @@ def adopt(doc: Document, page_ref: str, registry_ref: str, output_dir: Path) -> 
     ``page_ref`` and ``registry_ref`` are the paths the config will name, relative to
     ``output_dir`` (where the config is written).
     """
+    # The steps run in the order the user reads their report lines and the config lists
+    # their rules; row defects come last, found by running the rules on the files so far.
+    tables = _tables(doc)
+    decisions = _Decisions(_describe_tables(doc, tables))
+    entries = _entries(doc, tables, decisions)
+    fields = _fields(entries, tables, decisions)
+    date_format = _date_format(doc, decisions)
+    privacy = _privacy_config(doc, tables, decisions)
+    config = _config_lines(doc, page_ref, registry_ref, output_dir, privacy, fields, date_format)
+    registry_text = _registry_text(entries, fields.required, page_ref, output_dir)
+    _row_defects(doc, config, registry_text, output_dir, decisions)
+    config_text = _config_text(config, decisions.rules, reasons=True)
+    remaining = [
+        f
+        for f in _check(doc, config_text, registry_text, output_dir)
+        if f.severity is Severity.ERROR
+    ]
+    return Adoption(registry_text, config_text, entries, decisions.report, remaining)
+
+
+def _tables(doc: Document) -> list[SubprocessorTable]:
     tables = find_tables(doc, TableSettings())
     if not tables:
         raise InputError(
@@ -182,8 +242,16 @@ def adopt(doc: Document, page_ref: str, registry_ref: str, output_dir: Path) -> 
             "no subprocessor table found: init looks for a table whose header names a vendor "
             "column and a location or description column, as check does",
         )
+    return tables
+
+
+def _describe_tables(doc: Document, tables: list[SubprocessorTable]) -> list[str]:
     report = [f"{doc.path}: found {len(tables)} subprocessor table{'s' if len(tables) > 1 else ''}"]
-    report += ["  " + _describe_table(t) for t in tables]
+    return report + ["  " + _describe_table(t) for t in tables]
+
+
+def _entries(doc: Document, tables: list[SubprocessorTable], decisions: _Decisions) -> list[Entry]:
+    """One entry per row that names a vendor; rows without a name are reported, not adopted."""
     entries: list[Entry] = []
     nameless: list[int] = []
     for table, section in zip(tables, _sections(tables), strict=True):
@@ -195,191 +263,224 @@ def adopt(doc: Document, page_ref: str, registry_ref: str, output_dir: Path) -> 
     if not entries:
         raise InputError(doc.path, "the subprocessor table lists no vendor to adopt")
     if nameless:
-        report.append(f"  rows without a vendor name, not adopted: lines {nameless}")
+        decisions.report.append(f"  rows without a vendor name, not adopted: lines {nameless}")
+    return entries
 
-    config: list[str] = []
-    rules: list[tuple[str, str, str]] = []  # (rule, setting, why)
 
-    # -- fields the page does not show for every vendor --------------------------------
+def _fields(
+    entries: list[Entry], tables: list[SubprocessorTable], decisions: _Decisions
+) -> _Fields:
+    """The fields the page does not show for every vendor are neither required nor invented."""
     missing = {
         name: [e.name for e in entries if getattr(e, name) is None]
         for name in ("url", "location", "description")
     }
-    required_fields = ["name"] + [f for f in ("url", "location", "description") if not missing[f]]
-    without_url = missing["url"]
-    if len(without_url) == len(entries):
-        rules.append((link_missing.ID, "off", "The page links no vendor's website."))
-        report.append(
+    required = ["name"] + [f for f in ("url", "location", "description") if not missing[f]]
+    _decide_links(len(entries), missing["url"], decisions)
+    compare = _compared_fields(tables, decisions)
+    columns_everywhere = {f for f in ALL_FIELDS if all(f in t.columns for t in tables)}
+    required_columns = [f for f in DEFAULT_REQUIRED_COLUMNS if f in columns_everywhere]
+    for name in ("location", "description"):
+        if name not in columns_everywhere:
+            decisions.report.append(f"  no {name} column: the registry records no {name} there")
+        elif missing[name]:
+            decisions.report.append(
+                f"  {len(missing[name])} vendor(s) have an empty {name}: {_names(missing[name])}"
+            )
+    return _Fields(required, compare, required_columns)
+
+
+def _decide_links(vendors: int, without_url: list[str], decisions: _Decisions) -> None:
+    """``link-missing`` off when no vendor has a link, a warning when some have none."""
+    if len(without_url) == vendors:
+        decisions.rules.append(
+            _RuleSetting(link_missing.ID, "off", "The page links no vendor's website.")
+        )
+        decisions.report.append(
             f"  no vendor has a link: the registry records no url; {link_missing.ID} is off"
         )
     elif without_url:
-        rules.append(
-            (
+        decisions.rules.append(
+            _RuleSetting(
                 link_missing.ID,
                 "warning",
                 f"{len(without_url)} vendor(s) have no link on the page: {_names(without_url)}.",
             )
         )
-        report.append(f"  {len(without_url)} vendor(s) have no link: {_names(without_url)}")
+        decisions.report.append(
+            f"  {len(without_url)} vendor(s) have no link: {_names(without_url)}"
+        )
+
+
+def _compared_fields(tables: list[SubprocessorTable], decisions: _Decisions) -> list[str]:
+    """Every field, but url when a vendor links something the registry cannot record."""
     unlinkable = [
         (row.name, row.link.url)
         for t in tables
         for row in t.vendors
-        if row.name and row.link is not None and not re.match(r"^https?://\S+$", row.link.url)
+        if row.name and row.link is not None and not _is_http_url(row.link.url)
     ]
     compare = list(ALL_FIELDS)
     if unlinkable:
         compare.remove("url")
-        report.append(
+        decisions.report.append(
             "  links that are not http(s) URLs, not recorded (url is not compared): "
             + _names([f"{n} ({u})" for n, u in unlinkable])
         )
-    columns_everywhere = {f for f in ALL_FIELDS if all(f in t.columns for t in tables)}
-    required_columns = [f for f in DEFAULT_REQUIRED_COLUMNS if f in columns_everywhere]
-    for name in ("location", "description"):
-        if name not in columns_everywhere:
-            report.append(f"  no {name} column: the registry records no {name} there")
-        elif missing[name]:
-            report.append(
-                f"  {len(missing[name])} vendor(s) have an empty {name}: {_names(missing[name])}"
-            )
+    return compare
 
-    # -- the effective date ------------------------------------------------------------
+
+def _date_format(doc: Document, decisions: _Decisions) -> str | None:
+    """The format of the page's effective date when it is not ISO (the config then names it);
+    the date rules go off when the page has no date or one that is not a date."""
     date = doc.date
-    formats: list[str] | None = None
     if date is None:
-        rules.append(
-            (
+        decisions.rules.append(
+            _RuleSetting(
                 date_missing.ID,
                 "off",
                 "The page states no effective date. Add one (e.g. 'Effective date: "
                 f"{dt.date.today().isoformat()}') and remove this line.",
             )
         )
-        report.append(f"  no effective date: {date_missing.ID} is off")
-    else:
-        parsed = parse_date(date.value, KNOWN_FORMATS)
-        if parsed.date is None:
-            rules.append(
-                (
-                    date_invalid.ID,
-                    "off",
-                    f"The page's date {date.value!r} (line {date.line}) is not a date"
-                    + (f" ({parsed.problem})" if parsed.problem else "")
-                    + ". Write a real date and remove this line.",
-                )
+        decisions.report.append(f"  no effective date: {date_missing.ID} is off")
+        return None
+    parsed = parse_date(date.value, KNOWN_FORMATS)
+    if parsed.date is None:
+        decisions.rules.append(
+            _RuleSetting(
+                date_invalid.ID,
+                "off",
+                f"The page's date {date.value!r} (line {date.line}) is not a date"
+                + (f" ({parsed.problem})" if parsed.problem else "")
+                + ". Write a real date and remove this line.",
             )
-            report.append(
-                f"  effective date {date.value!r} on line {date.line} is not a date: "
-                f"{date_invalid.ID} is off"
-            )
-        else:
-            assert parsed.format is not None
-            if parsed.format != "iso":
-                formats = [parsed.format]
-            report.append(
-                f"  effective date {date.value!r} ({parsed.format}) on line {date.line}"
-                + (f" ({date.label}, front matter)" if date.source == "front-matter" else "")
-            )
+        )
+        decisions.report.append(
+            f"  effective date {date.value!r} on line {date.line} is not a date: "
+            f"{date_invalid.ID} is off"
+        )
+        return None
+    assert parsed.format is not None
+    decisions.report.append(
+        f"  effective date {date.value!r} ({parsed.format}) on line {date.line}"
+        + (f" ({date.label}, front matter)" if date.source == "front-matter" else "")
+    )
+    return parsed.format if parsed.format != "iso" else None
 
-    # -- the privacy policy ------------------------------------------------------------
+
+def _privacy_config(
+    doc: Document, tables: list[SubprocessorTable], decisions: _Decisions
+) -> list[str]:
+    """The config's ``privacy_policy`` lines: set only when the page links an absolute URL,
+    and then to be confirmed; else commented out, saying what was found."""
     privacy = _privacy_link(doc, tables)
-    privacy_line: list[str] = []
     if privacy is None:
-        report.append("  no privacy-policy link found: set privacy_policy to have it checked")
-        privacy_line = [
+        decisions.report.append(
+            "  no privacy-policy link found: set privacy_policy to have it checked"
+        )
+        return [
             "# No link to a privacy policy was found on the page. Name yours to have",
             f"# {privacy_link_missing.ID} check that the page links it:",
             "# privacy_policy: https://example.com/privacy",
         ]
-    elif not re.match(r"^https?://\S+$", privacy[0]):
-        report.append(
-            f"  privacy link {privacy[0]!r} (line {privacy[2]}) is not an absolute URL; "
+    if not _is_http_url(privacy.url):
+        decisions.report.append(
+            f"  privacy link {privacy.url!r} (line {privacy.line}) is not an absolute URL; "
             "not recorded"
         )
-        privacy_line = [
-            f"# The page links {privacy[0]!r} as its privacy policy (line {privacy[2]}); write it",
+        return [
+            f"# The page links {privacy.url!r} as its privacy policy (line {privacy.line});"
+            " write it",
             "# as an absolute URL to have it checked:",
             "# privacy_policy: https://example.com/privacy",
         ]
-    else:
-        report.append(
-            f"  privacy-policy link {privacy[0]} (line {privacy[2]}, {privacy[1]!r}): "
-            "confirm it is yours"
-        )
-        privacy_line = [
-            f"# Found on line {privacy[2]} of the page ({privacy[1]!r}); confirm it is your",
-            "# privacy policy.",
-            f"privacy_policy: {yamlout.scalar(privacy[0])}",
-        ]
+    decisions.report.append(
+        f"  privacy-policy link {privacy.url} (line {privacy.line}, {privacy.text!r}): "
+        "confirm it is yours"
+    )
+    return [
+        f"# Found on line {privacy.line} of the page ({privacy.text!r}); confirm it is your",
+        "# privacy policy.",
+        f"privacy_policy: {yamlout.scalar(privacy.url)}",
+    ]
 
-    # -- the config --------------------------------------------------------------------
+
+def _config_lines(
+    doc: Document,
+    page_ref: str,
+    registry_ref: str,
+    output_dir: Path,
+    privacy: list[str],
+    fields: _Fields,
+    date_format: str | None,
+) -> list[str]:
+    """The config up to its ``rules:``; each setting that differs from the default says why."""
     today = dt.date.today().isoformat()
-    config += [
+    config = [
         f"# yaml-language-server: $schema={schema_reference('config', output_dir)}",
         f"# Written by 'subprocessor-check init' from {page_ref} on {today}.",
         "# Rules switched off below are a baseline: tighten them when the page is fixed.",
         f"registry: {yamlout.scalar(registry_ref)}",
         "documents:",
         f"  - {yamlout.scalar(page_ref)}",
-        *privacy_line,
+        *privacy,
     ]
-    if compare != list(ALL_FIELDS):
+    if fields.compare != list(ALL_FIELDS):
         config += [
             "# Some vendor links are not http(s) URLs, which the registry cannot record.",
-            f"compare: [{', '.join(compare)}]",
+            f"compare: [{', '.join(fields.compare)}]",
         ]
-    if required_columns != list(DEFAULT_REQUIRED_COLUMNS):
-        absent = [f for f in DEFAULT_REQUIRED_COLUMNS if f not in required_columns]
+    if fields.required_columns != list(DEFAULT_REQUIRED_COLUMNS):
+        absent = [f for f in DEFAULT_REQUIRED_COLUMNS if f not in fields.required_columns]
         config += [
             f"# The table has no {' or '.join(absent)} column.",
-            f"required_columns: [{', '.join(required_columns)}]",
+            f"required_columns: [{', '.join(fields.required_columns)}]",
         ]
-    if formats is not None and date is not None:
+    if date_format is not None and doc.date is not None:
         config += [
             "date:",
-            f"  # The page writes its date as {date.value!r} (line {date.line}).",
-            f"  formats: [{', '.join(formats)}]",
+            f"  # The page writes its date as {doc.date.value!r} (line {doc.date.line}).",
+            f"  formats: [{date_format}]",
         ]
+    return config
 
-    registry_text = _registry_text(entries, required_fields, page_ref, output_dir)
-    # Row defects are found by the rules themselves, run on the adopted files.
-    findings = _check(doc, config, rules, registry_text, output_dir)
+
+def _row_defects(
+    doc: Document, config: list[str], registry_text: str, output_dir: Path, decisions: _Decisions
+) -> None:
+    """Each row-defect rule that fires on the page becomes a warning naming the rows to fix.
+
+    The rules themselves find the defects, run on the files as adopted so far: ``init``
+    keeps no second idea of what a defect is.
+    """
+    findings = _check(
+        doc, _config_text(config, decisions.rules, reasons=False), registry_text, output_dir
+    )
     for rule in ROW_DEFECT_RULES:
         lines = sorted({f.line for f in findings if f.rule == rule and f.line})
         if lines:
             shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
-            rules.append((rule, "warning", f"Rows to fix on the page: line {shown}."))
-            report.append(f"  {rule} on line {shown}: adopted as a warning")
+            decisions.rules.append(
+                _RuleSetting(rule, "warning", f"Rows to fix on the page: line {shown}.")
+            )
+            decisions.report.append(f"  {rule} on line {shown}: adopted as a warning")
+
+
+def _config_text(config: list[str], rules: list[_RuleSetting], *, reasons: bool) -> str:
+    """The config with its ``rules:``, each under the comment saying why when ``reasons``."""
+    lines = [*config]
     if rules:
-        config.append("rules:")
-        for rule, setting, why in rules:
-            config += yamlout.comment(why, "  ")
-            config.append(f"  {rule}: {yamlout.scalar(setting)}")
-    config_text = "\n".join(config) + "\n"
-    remaining = [
-        f
-        for f in _check(doc, config, [], registry_text, output_dir, config_text)
-        if f.severity is Severity.ERROR
-    ]
-    return Adoption(registry_text, config_text, entries, report, remaining)
+        lines.append("rules:")
+        for rule in rules:
+            if reasons:
+                lines += yamlout.comment(rule.why, "  ")
+            lines.append(f"  {rule.rule}: {yamlout.scalar(rule.setting)}")
+    return "\n".join(lines) + "\n"
 
 
-def _check(
-    doc: Document,
-    config_lines: list[str],
-    rules: list[tuple[str, str, str]],
-    registry_text: str,
-    output_dir: Path,
-    config_text: str | None = None,
-) -> list[Finding]:
+def _check(doc: Document, config_text: str, registry_text: str, output_dir: Path) -> list[Finding]:
     """What ``check`` reports on ``doc`` with these files (the engine, not a re-implementation)."""
-    if config_text is None:
-        lines = [*config_lines]
-        if rules:
-            lines.append("rules:")
-            lines += [f"  {rule}: {yamlout.scalar(setting)}" for rule, setting, _ in rules]
-        config_text = "\n".join(lines) + "\n"
     cfg = parse_config(config_text, CONFIG_NAME, base_dir=output_dir)
     registry = parse_registry(registry_text, REGISTRY_NAME)
     settings = replace(cfg.documents[0], path=doc.path)
