@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,3 +334,64 @@ def write_event(folder: Path, payload: Mapping[str, Any]) -> Path:
     path = folder / "event.json"
     path.write_text(json.dumps(payload), encoding="utf-8")
     return path
+
+
+@dataclass
+class Host:
+    """The runner's side: its temp folders, and how it starts the action."""
+
+    tmp: Path
+
+    @property
+    def home(self) -> Path:
+        path = self.tmp / "_github_home"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def run(
+        self,
+        workspace: Path,
+        event_name: str,
+        payload: Mapping[str, Any],
+        inputs: Mapping[str, str] | None = None,
+        *,
+        sha: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> ActionRun:
+        workflow = self.tmp / "_github_workflow"
+        commands = self.tmp / "_runner_file_commands"
+        commands.mkdir(parents=True, exist_ok=True)
+        event = write_event(workflow, payload)
+        output = commands / "set_output_1"
+        summary = commands / "step_summary_1"
+        output.write_text("")
+        summary.write_text("")
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=workspace, capture_output=True, text=True
+        ).stdout.strip()
+        full_env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.home),
+            "PYTHONPATH": str(ROOT),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            **github_env(
+                event_name,
+                str(event),
+                str(output),
+                str(summary),
+                str(workspace),
+                sha or head,
+            ),
+            **input_env(inputs),
+            **(env or {}),
+        }
+        done = subprocess.run(
+            [sys.executable, "-P", "-m", "checker.action"],
+            cwd=workspace,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return read_run(done.returncode, done.stdout, done.stderr, output, summary)

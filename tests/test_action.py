@@ -16,8 +16,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,83 +39,19 @@ from tests.action_support import (
     SERVER,
     UNBUMPED,
     ActionRun,
+    Host,
     Repo,
     action_inputs,
-    github_env,
-    input_env,
     page,
     pull_request,
     pull_request_payload,
-    read_run,
     seed,
     snapshot,
-    write_event,
 )
 from tests.links_support import Site
 from tests.runner_commands import Runner
 
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
-
-
-@dataclass
-class Host:
-    """The runner's side: its temp folders, and how it starts the action."""
-
-    tmp: Path
-
-    @property
-    def home(self) -> Path:
-        path = self.tmp / "_github_home"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def run(
-        self,
-        workspace: Path,
-        event_name: str,
-        payload: Mapping[str, Any],
-        inputs: Mapping[str, str] | None = None,
-        *,
-        sha: str | None = None,
-        env: Mapping[str, str] | None = None,
-    ) -> ActionRun:
-        workflow = self.tmp / "_github_workflow"
-        commands = self.tmp / "_runner_file_commands"
-        commands.mkdir(parents=True, exist_ok=True)
-        event = write_event(workflow, payload)
-        output = commands / "set_output_1"
-        summary = commands / "step_summary_1"
-        output.write_text("")
-        summary.write_text("")
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=workspace, capture_output=True, text=True
-        ).stdout.strip()
-        full_env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.home),
-            "PYTHONPATH": str(ROOT),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            **github_env(
-                event_name,
-                str(event),
-                str(output),
-                str(summary),
-                str(workspace),
-                sha or head,
-            ),
-            **input_env(inputs),
-            **(env or {}),
-        }
-        done = subprocess.run(
-            [sys.executable, "-P", "-m", "checker.action"],
-            cwd=workspace,
-            env=full_env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        return read_run(done.returncode, done.stdout, done.stderr, output, summary)
 
 
 @pytest.fixture

@@ -33,13 +33,14 @@ from tests.action_support import (
     PAGE,
     SCHEDULE_PAYLOAD,
     ActionRun,
+    Host,
     Repo,
     page,
     pull_request,
     seed,
     snapshot,
 )
-from tests.test_action import Host, assert_clean_exit, seed_files
+from tests.test_action import assert_clean_exit, seed_files
 
 RUNNER_UID = 1001
 SECRET = "SENTINEL-victim-b47d21"

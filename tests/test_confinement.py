@@ -28,8 +28,7 @@ import pytest
 
 from checker.errors import InputError
 from checker.load import files, gitbase
-from tests.action_support import DISPATCH_PAYLOAD, Repo, git_env, snapshot
-from tests.test_action import Host
+from tests.action_support import DISPATCH_PAYLOAD, Host, Repo, git_env, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = (ROOT / "examples" / "subprocessors.md").read_text("utf-8")

@@ -12,9 +12,6 @@ does see the token when the policy allows it, so its absence means something.
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +23,7 @@ from checker.net.credentials import GITHUB_ORIGINS, Origin, TokenPolicy, refusal
 from checker.net.fetch import FetchError, FetchLimits, fetch
 from checker.net.guard import Resolver
 from checker.net.transport import SocketTracker, build_session
-from tests.action_support import ROOT, Repo, github_env, input_env, read_run, write_event
+from tests.action_support import Host, Repo
 from tests.support import cli
 from tests.tls_support import (
     REGISTRY,
@@ -386,32 +383,9 @@ def test_cli_registry_fetch_is_refused_without_allow_private(
 
 def run_action(workspace: Path, tmp: Path, inputs: dict[str, str], extra: dict[str, str]) -> str:
     """Run the entrypoint on a pull_request event; everything it printed and wrote."""
-    workflow, files = tmp / "_workflow", tmp / "_files"
-    files.mkdir(parents=True, exist_ok=True)
-    event = write_event(workflow, {"pull_request": {"number": 1}})
-    output, summary = files / "output", files / "summary"
-    output.write_text("")
-    summary.write_text("")
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp / "_home"),
-        "PYTHONPATH": str(ROOT),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        **github_env("pull_request", str(event), str(output), str(summary), str(workspace), ""),
-        **input_env(inputs),
-        **extra,
-    }
-    done = subprocess.run(
-        [sys.executable, "-P", "-m", "checker.action"],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    run = read_run(done.returncode, done.stdout, done.stderr, output, summary)
-    return run.stdout + run.stderr + output.read_text() + summary.read_text()
+    run = Host(tmp / "runner").run(workspace, "pull_request", {"pull_request": {"number": 1}},
+                                   inputs, env=extra)  # fmt: skip
+    return run.stdout + run.stderr + "\n".join(run.outputs.values()) + run.summary
 
 
 def test_action_token_never_reaches_a_registry_the_pull_request_names(
