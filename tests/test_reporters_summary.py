@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -198,17 +197,6 @@ def test_blob_base_refuses_odd_environment_values(
     server: str, repository: str | None, sha: str
 ) -> None:
     assert blob_base(server, repository, sha) is None
-
-
-def test_blob_base_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
-    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/policies")
-    monkeypatch.setenv("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
-    stream = io.StringIO()
-    summary.report(CheckResult(findings=[Finding("a.md", 2, 1, "r", Severity.ERROR, "m")]), stream)
-    _, tokens = _parse(stream.getvalue())
-    hrefs = [t.attrs["href"] for t in _all_tokens(tokens) if t.type == "link_open"]
-    assert hrefs == [f"{BASE}/a.md#L2"]
 
 
 def test_verdict_line_counts_and_fails_on_errors() -> None:

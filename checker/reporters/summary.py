@@ -17,12 +17,10 @@ of a row or a character) to stay under ``max_bytes`` and says how many it left o
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
 from urllib.parse import quote
 
 from checker.model import CheckResult, Finding, LinkResult, Severity, Verdict
@@ -116,14 +114,6 @@ def blob_base(server: str | None, repository: str | None, sha: str | None) -> st
     ):
         return None
     return f"{server}/{repository}/blob/{sha}"
-
-
-def blob_base_from_env(env: Mapping[str, str] | None = None) -> str | None:
-    """:func:`blob_base` from ``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY`` and ``GITHUB_SHA``."""
-    env = os.environ if env is None else env
-    return blob_base(
-        env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY"), env.get("GITHUB_SHA")
-    )
 
 
 def _repo_path(path: str) -> str | None:
@@ -354,8 +344,3 @@ def render(
         verdict = _verdict(result) + "\n"
         text = verdict if _size(verdict) <= max_bytes else ""
     return text
-
-
-def report(result: CheckResult, stream: TextIO) -> None:
-    """Write the job summary, linking locations when the GitHub environment names the commit."""
-    stream.write(render(result, blob_url=blob_base_from_env()))
