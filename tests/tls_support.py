@@ -140,13 +140,32 @@ class _Server(ThreadingHTTPServer):
         self.context = context
         super().__init__(("127.0.0.1", 0), _Handler)
 
+    def server_bind(self) -> None:
+        super().server_bind()
+        # select() can say "readable" for a connection that is gone by accept(); a blocking
+        # accept would then hang the server thread, and shutdown() with it.
+        self.socket.settimeout(1.0)
+
     def get_request(self) -> tuple[socket.socket, Any]:
         sock, addr = super().get_request()
+        sock.settimeout(30.0)
         with self.seen.lock:
             self.seen.connections += 1
-        if self.context is not None:
-            sock = self.context.wrap_socket(sock, server_side=True)
         return sock, addr
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # The TLS handshake runs in the request's own thread, so a client that never
+        # finishes it holds that thread only, not the server.
+        if self.context is not None:
+            try:
+                request = self.context.wrap_socket(request, server_side=True)
+            except OSError:
+                return
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            if self.context is not None:
+                request.close()
 
 
 @dataclass
