@@ -35,7 +35,7 @@ from checker.errors import InputError
 from checker.load.config import TableSettings, parse_config
 from checker.load.registry import parse_registry
 from checker.model import Document, Finding, Link, Severity
-from checker.page.dates import parse_date
+from checker.page.dates import NAMED_FORMATS, parse_date
 from checker.page.markdown import fold
 from checker.page.tables import SubprocessorTable, VendorRow, find_tables
 from checker.rules import (
@@ -51,7 +51,6 @@ REGISTRY_NAME = "subprocessors.yml"
 CONFIG_NAME = ".subprocessor-check.yml"
 ALL_FIELDS = ("name", "url", "location", "description")
 DEFAULT_REQUIRED_COLUMNS = ("name", "location", "description")
-KNOWN_FORMATS = ["iso", "month-day-year", "day-month-year"]
 ROW_DEFECT_RULES = tuple(rule_id for rule_id in RULES if rule_id in tagged("row-defect"))
 """Rules about how single rows are written: adopted as warnings, so each defect stays listed
 until fixed (in the rules' order, so the config reads the same every time)."""
@@ -345,7 +344,7 @@ def _date_format(doc: Document, decisions: _Decisions) -> str | None:
         )
         decisions.report.append(f"  no effective date: {date_missing.ID} is off")
         return None
-    parsed = parse_date(date.value, KNOWN_FORMATS)
+    parsed = parse_date(date.value, list(NAMED_FORMATS))
     if parsed.date is None:
         decisions.rules.append(
             _RuleSetting(

@@ -37,11 +37,10 @@ from checker.compare.matching import active_entries, match, normalize_url, same_
 from checker.errors import InputError
 from checker.load.config import DocumentSettings
 from checker.model import DateLine, Document, ListChanges, Registry, RegistryEntry
-from checker.page.dates import parse_date
+from checker.page.dates import NAMED_FORMATS, parse_date
 from checker.page.markdown import fold, parse_document
 from checker.page.tables import SubprocessorTable, VendorRow, find_tables
 
-KNOWN_FORMATS = ["iso", "month-day-year", "day-month-year"]
 _N = "\x00N\x00"
 _U = "\x00U\x00"
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -454,7 +453,7 @@ def set_date(
     stated = doc.date
     if stated is None:
         return None, None, None
-    current = parse_date(stated.value, [*formats, *KNOWN_FORMATS]).date
+    current = parse_date(stated.value, [*formats, *NAMED_FORMATS]).date
     if current == day:
         return None, stated.value, stated.value
     if current is not None and day < current and not backwards:
@@ -503,7 +502,7 @@ def render(
     if registry.effective_date:
         wanted = dt.date.fromisoformat(registry.effective_date)
         stated = doc.date.value if doc.date else None
-        old = parse_date(stated, [*settings.date.formats, *KNOWN_FORMATS]).date if stated else None
+        old = parse_date(stated, [*settings.date.formats, *NAMED_FORMATS]).date if stated else None
         if changes and old is not None and wanted <= old:
             notes.append(
                 f"the list changed but the registry's effective_date ({registry.effective_date})"

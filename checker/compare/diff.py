@@ -19,7 +19,7 @@ from typing import Any
 from checker.compare.matching import as_shown, normalize_url, vendor_key
 from checker.load.config import DocumentSettings, TableSettings
 from checker.model import Document, ListChanges, Registry, RegistryEntry
-from checker.page.dates import parse_date
+from checker.page.dates import NAMED_FORMATS, parse_date
 from checker.page.markdown import fold
 from checker.page.tables import find_tables
 
@@ -34,7 +34,6 @@ COMPARED = (
     "added",
 )
 """Fields whose change a customer is told about (not ``id``, ``notes`` or ``section``)."""
-DATE_FORMATS = ["iso", "month-day-year", "day-month-year"]
 
 
 @dataclass(slots=True)
@@ -214,7 +213,7 @@ def compare(base: Version, head: Version, *, descriptions: bool = True) -> Chang
 def page_date(doc: Document, formats: list[str]) -> str | None:
     if doc.date is None:
         return None
-    day = parse_date(doc.date.value, [*formats, *DATE_FORMATS]).date
+    day = parse_date(doc.date.value, [*formats, *NAMED_FORMATS]).date
     return day.isoformat() if day else None
 
 

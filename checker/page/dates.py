@@ -27,6 +27,9 @@ MONTHS = {
     )
     for name in names
 }
+NAMED_FORMATS = ("iso", "month-day-year", "day-month-year")
+"""The date formats known by name (config ``date.formats`` may add strftime patterns)."""
+
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _MDY = re.compile(r"^([A-Za-z]+)\.? +(\d{1,2})(?:st|nd|rd|th)?,? +(\d{4})$")
 _DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\.? +([A-Za-z]+)\.?,? +(\d{4})$")
