@@ -104,7 +104,8 @@ def _add_check(commands: argparse._SubParsersAction[_Parser]) -> None:
     check.add_argument(
         "--allow-private",
         action="store_true",
-        help="let the link check reach private and loopback addresses (intranet docs)",
+        help="let the link check and a remote registry reach private and loopback addresses, "
+        "and the registry plain http (intranet docs, local tests)",
     )
     check.add_argument(
         "--cache", metavar="FILE", help="JSON file that remembers good link results between runs"

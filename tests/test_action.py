@@ -54,18 +54,6 @@ from tests.runner_commands import Runner
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
 
-@pytest.fixture
-def host(tmp_path: Path) -> Host:
-    return Host(tmp_path / "runner")
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
 def seed_files(version: str, registry: str | None = None) -> dict[str, str | None]:
     return {
         PAGE: page(version),

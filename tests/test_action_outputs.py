@@ -50,18 +50,6 @@ as_root = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def host(tmp_path: Path) -> Host:
-    return Host(tmp_path / "runner")
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
 def owners(folder: Path) -> dict[str, tuple[int, int, int]]:
     """(uid, gid, mode) of everything under ``folder``, links not followed."""
     found = {}

@@ -619,11 +619,6 @@ def test_init_writes_nothing_when_one_of_its_targets_is_refused(
 # the action: the same rule, with the workspace as the root
 
 
-@pytest.fixture
-def host(tmp_path: Path) -> Host:
-    return Host(tmp_path / "runner")
-
-
 SECRET_MD, SECRET_YML = "{outside}/secret.md", "{outside}/secret.yml"
 
 

@@ -158,9 +158,13 @@ def take_changes(scope: Scope, result: CheckResult) -> None:
     scope.changes = changes
 
 
+_CAUSED_BY_CHANGE = rules.tagged("caused-by-change")
+"""Rules whose findings the change causes on lines it need not touch (asked once)."""
+
+
 def caused_by_change(finding: Finding, scope: Scope) -> bool:
     """A finding the change itself causes, wherever it sits."""
-    if finding.rule in rules.tagged("caused-by-change"):
+    if finding.rule in _CAUSED_BY_CHANGE:
         return True
     vendor = finding.context.get("vendor")
     return isinstance(vendor, str) and vendor_key(vendor) in scope.touched

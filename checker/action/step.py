@@ -81,10 +81,9 @@ class Prepared:
     """What the engine is asked to do."""
 
 
-def _prepare(env: Mapping[str, str], workspace: Path, err: TextIO) -> Prepared:
-    """Inputs → layout → event → scope → run options; UsageError or InputError on bad input."""
+def _prepare(inputs: Inputs, env: Mapping[str, str], workspace: Path, err: TextIO) -> Prepared:
+    """Layout → event → scope → run options; UsageError or InputError on bad input."""
     event_name = env.get("GITHUB_EVENT_NAME", "")
-    inputs = read_inputs(env)
     targets = output_targets(inputs, workspace)
     os.chdir(workspace)
     layout = find_layout(inputs, workspace)
@@ -126,8 +125,8 @@ def main(
     layout: Layout | None = None
     try:
         inputs = read_inputs(env)
-        prepared = _prepare(env, workspace, err)
-        inputs, layout = prepared.inputs, prepared.layout
+        prepared = _prepare(inputs, env, workspace, err)
+        layout = prepared.layout
         result = run_check(layout.config, prepared.options)
     except UsageError as exc:
         command = github.command("error", {"title": "subprocessor-check"}, str(exc))

@@ -9,6 +9,7 @@ reason. A bad pattern is an ``InputError`` on its config line, never a traceback
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -47,6 +48,7 @@ class PatternError(Exception):
         return f"invalid pattern {self.pattern!r}: {self.reason}"
 
 
+@functools.lru_cache(maxsize=256)
 def compile_pattern(pattern: str, *, ignore_case: bool = False) -> Matcher:
     """Compile ``pattern`` with RE2; ``PatternError`` when it is not a valid RE2 pattern.
 
